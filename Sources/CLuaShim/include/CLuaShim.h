@@ -1,0 +1,60 @@
+#ifndef CLUASHIM_H
+#define CLUASHIM_H
+
+#include <lua5.4/lua.h>
+#include <lua5.4/lualib.h>
+#include <lua5.4/lauxlib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/// Callback into the host: runs host function `index` with the Lua stack as
+/// arguments. Returns the number of results pushed, or -1 after pushing an
+/// error message (the shim then raises it as a Lua error).
+typedef int (*tagd_host_dispatch)(lua_State *L, void *host, int index);
+
+/// Creates a sandboxed state whose allocator refuses to grow past `memory_limit`
+/// bytes (0 = unlimited). Opens only base (minus dofile/loadfile, text-only
+/// load), string, table, math and utf8, and installs `require` restricted to
+/// `plugins_dir` (NULL = require always fails).
+lua_State *tagd_newstate(size_t memory_limit, const char *plugins_dir);
+void tagd_close(lua_State *L);
+
+size_t tagd_memory_used(lua_State *L);
+size_t tagd_memory_peak(lua_State *L);
+void tagd_set_memory_limit(lua_State *L, size_t limit);
+/// Where the allocator last refused memory ("file:line"), or "" if it never did.
+const char *tagd_memory_fault_where(lua_State *L);
+void tagd_clear_memory_fault(lua_State *L);
+
+/// Arms the instruction budget for the next call: after `budget` VM
+/// instructions (checked every 1000) the running script raises an error.
+/// 0 disables the budget.
+void tagd_set_budget(lua_State *L, int64_t budget);
+
+/// Loads `source` as a text chunk named `chunkname` and runs it with a fresh
+/// environment inheriting the sandbox globals. On success leaves the chunk's
+/// first result on the stack and returns LUA_OK; on failure leaves the error
+/// message (with traceback) and returns the status.
+int tagd_run_chunk(lua_State *L, const char *source, size_t len, const char *chunkname);
+
+/// Calls the function below `nargs` arguments with a traceback handler,
+/// keeping `nresults` results (LUA_MULTRET allowed).
+int tagd_pcall(lua_State *L, int nargs, int nresults);
+
+/// Registers a host function as global `name` in the sandbox globals (or in
+/// the table on top of the stack when `name` is NULL: pushes the function).
+void tagd_push_host_function(lua_State *L, int index);
+void tagd_set_host(lua_State *L, void *host, tagd_host_dispatch dispatch);
+
+/// Pushes the sandbox globals table (the one every chunk inherits from).
+void tagd_push_globals(lua_State *L);
+
+/* Macro wrappers Swift cannot import. */
+void tagd_pop(lua_State *L, int n);
+const char *tagd_tostring(lua_State *L, int idx, size_t *len);
+int tagd_isinteger(lua_State *L, int idx);
+void tagd_newtable(lua_State *L);
+int tagd_upvalueindex(int i);
+int tagd_registryindex(void);
+
+#endif
