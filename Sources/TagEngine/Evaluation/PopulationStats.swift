@@ -1,0 +1,84 @@
+/// Statistics over the population of one rule run, answered for `pop.*` in
+/// `evaluate`. Computed lazily per feature from the ``FeatureTable``: values
+/// of members outside the rule's `population` and nil values are left out.
+final class PopulationStats {
+    let table: FeatureTable
+    let featuresByName: [String: FeatureSpec]
+    let included: [Bool]?
+    let size: Int
+    private var sortedCache: [String: [Double]] = [:]
+
+    init(table: FeatureTable, featuresByName: [String: FeatureSpec], included: [Bool]?) {
+        self.table = table
+        self.featuresByName = featuresByName
+        self.included = included
+        self.size = included.map { $0.lazy.filter { $0 }.count } ?? table.count
+    }
+
+    enum StatError: Error, CustomStringConvertible {
+        case unknownFeature(String, known: [String])
+        case notNumeric(String)
+        case badArgument(String)
+
+        var description: String {
+            switch self {
+            case .unknownFeature(let name, let known):
+                return "pop: unknown feature '\(name)' (declared: \(known.joined(separator: ", ")))"
+            case .notNumeric(let name): return "pop: feature '\(name)' is not numeric"
+            case .badArgument(let text): return "pop: \(text)"
+            }
+        }
+    }
+
+    /// Non-nil values of the population for feature `name`, ascending.
+    func sorted(_ name: String) throws -> [Double] {
+        if let cached = sortedCache[name] { return cached }
+        guard let spec = featuresByName[name] else {
+            throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
+        }
+        guard case .numeric(_, let values) = table.column(spec) else { throw StatError.notNumeric(name) }
+        var result: [Double] = []
+        result.reserveCapacity(size)
+        for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
+            result.append(value)
+        }
+        result.sort()
+        sortedCache[name] = result
+        return result
+    }
+
+    /// Share-based quantile with linear interpolation (`q` in 0...1).
+    func quantile(_ name: String, _ q: Double) throws -> Double? {
+        guard (0...1).contains(q) else { throw StatError.badArgument("quantile expects 0 <= q <= 1, got \(q)") }
+        let values = try sorted(name)
+        guard !values.isEmpty else { return nil }
+        let position = q * Double(values.count - 1)
+        let low = Int(position.rounded(.down))
+        let high = min(low + 1, values.count - 1)
+        return values[low] + (values[high] - values[low]) * (position - Double(low))
+    }
+
+    /// Number of population values strictly below `value`.
+    func countBelow(_ name: String, _ value: Double) throws -> Int {
+        let values = try sorted(name)
+        var low = 0
+        var high = values.count
+        while low < high {
+            let mid = (low + high) / 2
+            if values[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Number of population values strictly above `value`.
+    func countAbove(_ name: String, _ value: Double) throws -> Int {
+        let values = try sorted(name)
+        var low = 0
+        var high = values.count
+        while low < high {
+            let mid = (low + high) / 2
+            if values[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return values.count - low
+    }
+}

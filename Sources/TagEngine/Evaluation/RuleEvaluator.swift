@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import LuaHost
+
+/// Calls one rule's `evaluate(m, pop)` for every member, in member order, and
+/// hands each member's canonical value to a sink.
+///
+/// `m` holds the rule's features by name, `m.id` (the external id) and, when
+/// the rule reads them, `m.attr` (base attributes plus the JSON ones).
+final class RuleEvaluator {
+    let lua: LuaState
+    let rule: RuleDefinition
+    let table: FeatureTable
+    private let keys: [LuaKey]
+    private let columns: [FeatureColumn]
+    private let idKey = LuaKey("id")
+    private let attrKey = LuaKey("attr")
+
+    init(lua: LuaState, rule: RuleDefinition, table: FeatureTable) {
+        self.lua = lua
+        self.rule = rule
+        self.table = table
+        self.keys = rule.features.map { LuaKey($0.name) }
+        self.columns = rule.features.map { table.column($0.spec) }
+    }
+
+    /// Runs the rule over every member; `sink(memberIndex, value)` gets the
+    /// value to store (`nil`: no tag), in ascending member order.
+    func evaluate(in db: Database, sink: (Int, String?) throws -> Void) throws {
+        let included = try rule.population.map { try populationMask($0, in: db) }
+        let stats = PopulationStats(
+            table: table, featuresByName: Dictionary(uniqueKeysWithValues: rule.features.map { ($0.name, $0.spec) }),
+            included: included)
+        let pop = try makePop(stats)
+        defer { lua.release(pop) }
+        let converter = MemberValue(rule: rule)
+        let base = lua.top
+        try forEachMember(in: db) { index, member in
+            if let included, !included[index] { return try sink(index, nil) }
+            lua.pushRef(rule.evaluate)
+            pushMember(index, member)
+            lua.pushRef(pop)
+            do {
+                try lua.callTop(arguments: 2, results: 1)
+            } catch let error as LuaError {
+                throw RunError.rule(name: rule.name, member: member.externalID, error: error)
+            }
+            let result = try lua.value(at: -1)
+            lua.setTop(base)
+            switch converter.canonical(result) {
+            case .success(let value): try sink(index, value)
+            case .failure(let error):
+                throw RunError.badValue(
+                    name: rule.name, file: rule.file, line: rule.line, member: member.externalID, message: error.message)
+            }
+        }
+    }
+
+    /// Which members `population(m)` keeps.
+    private func populationMask(_ function: LuaRef, in db: Database) throws -> [Bool] {
+        var mask = [Bool](repeating: false, count: table.count)
+        let base = lua.top
+        try forEachMember(in: db) { index, member in
+            lua.pushRef(function)
+            pushMember(index, member)
+            do {
+                try lua.callTop(arguments: 1, results: 1)
+            } catch let error as LuaError {
+                throw RunError.rule(name: rule.name, member: member.externalID, error: error)
+            }
+            let keep = try lua.value(at: -1)
+            lua.setTop(base)
+            mask[index] = !(keep.isNil || keep == .bool(false))
+        }
+        return mask
+    }
+
+    private func makePop(_ stats: PopulationStats) throws -> LuaRef {
+        let factory = try lua.run(PopPrelude.source, chunkName: "=pop")
+        guard case .function(let ref) = factory else { throw RunError.store("pop prelude did not return a function") }
+        defer { lua.release(ref) }
+        let stat = lua.makeHostFunction { _, arguments in try stats.answer(arguments) }
+        let statRef = HostFunctionHandle.ref(lua, stat)
+        defer { lua.release(statRef) }
+        lua.pushRef(ref)
+        lua.pushRef(statRef)
+        try lua.callTop(arguments: 1, results: 1)
+        return lua.popRef()
+    }
+
+    /// Pushes `m` for member `index`.
+    private func pushMember(_ index: Int, _ member: MemberRow) {
+        lua.newTable(fields: Int32(keys.count + 2))
+        for (offset, column) in columns.enumerated() {
+            switch column {
+            case .numeric(let type, let values):
+                let value = values[index]
+                if value.isNaN { continue }
+                switch type {
+                case .integer: lua.push(Int64(value))
+                case .bool: lua.push(value != 0)
+                default: lua.push(value)
+                }
+            case .text(let codes, let words):
+                let code = codes[index]
+                if code < 0 { continue }
+                lua.pushString(words[Int(code)])
+            }
+            lua.setField(keys[offset])
+        }
+        lua.pushString(member.externalID)
+        lua.setField(idKey)
+        if rule.usesAttributes {
+            lua.pushValue(member.attributes)
+            lua.setField(attrKey)
+        }
+    }
+}

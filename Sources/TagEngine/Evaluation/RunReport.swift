@@ -1,0 +1,31 @@
+/// What one rule run did.
+public struct RunReport: Sendable, Codable {
+    /// The tag.
+    public var tag: String
+    /// The run id in `runs` (also for failed runs).
+    public var runID: Int64?
+    /// `succeeded` or `failed`.
+    public var status: String
+    /// Members evaluated.
+    public var members: Int
+    /// Members with a value.
+    public var covered: Int
+    public var gained: Int
+    public var lost: Int
+    public var changed: Int
+    /// Wall time.
+    public var seconds: Double
+    /// The most frequent values with their counts.
+    public var topValues: [ValueCount]
+    /// Why it failed.
+    public var error: String?
+
+    /// A value and how many members have it.
+    public struct ValueCount: Sendable, Codable, Hashable {
+        public var value: String
+        public var count: Int
+    }
+
+    /// Share of members with a value.
+    public var coverage: Double { members == 0 ? 0 : Double(covered) / Double(members) }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import LuaHost
+
+/// What approving a version would do, computed without writing anything.
+public struct PlanReport: Sendable, Codable {
+    public var tag: String
+    public var file: String
+    public var hash: String
+    public var asOf: Int64
+    public var members: Int
+    public var covered: Int
+    public var gained: Int
+    public var lost: Int
+    public var changed: Int
+    /// Every value with its count, most frequent first.
+    public var distribution: [RunReport.ValueCount]
+    /// Up to five external ids per change kind.
+    public var samples: [String: [String]]
+    public var seconds: Double
+
+    /// Share of members with a value.
+    public var coverage: Double { members == 0 ? 0 : Double(covered) / Double(members) }
+}
+
+extension TagRunner {
+    /// Evaluates `source` (any version, approved or not) against the live
+    /// values of `tagName` at `asOf`, reading only.
+    public func plan(source: String, file: String, tagName: String?, asOf: Date) throws -> PlanReport {
+        let started = Date()
+        let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
+        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        let rule = try RuleLoader(lua: lua).load(source: source, file: file)
+        return try pool.read { db in
+            let table = try FeatureComputer(asOf: asOfSeconds).compute(Set(rule.features.map(\.spec)), in: db)
+            let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?", arguments: [tagName ?? rule.name])
+            var tracker = try ChangeTracker(tagID: tagID, in: db)
+            var sampleIDs: [ChangeTracker.Change: [Int64]] = [:]
+            try RuleEvaluator(lua: lua, rule: rule, table: table).evaluate(in: db) { index, value in
+                let id = table.memberIDs[index]
+                if let (change, _) = tracker.record(member: id, value: value), sampleIDs[change, default: []].count < 5 {
+                    sampleIDs[change, default: []].append(id)
+                }
+            }
+            var samples: [String: [String]] = [:]
+            for (change, ids) in sampleIDs {
+                samples[change.rawValue] = try ids.compactMap {
+                    try String.fetchOne(db, sql: "SELECT external_id FROM members WHERE id = ?", arguments: [$0])
+                }
+            }
+            return PlanReport(
+                tag: rule.name, file: file, hash: SHA256.hex(source), asOf: asOfSeconds, members: tracker.members,
+                covered: tracker.covered, gained: tracker.gained, lost: tracker.lost, changed: tracker.changed,
+                distribution: tracker.sortedDistribution.map { RunReport.ValueCount(value: $0.value, count: $0.count) },
+                samples: samples, seconds: Date().timeIntervalSince(started))
+        }
+    }
+}

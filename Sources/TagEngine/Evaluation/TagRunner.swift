@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import LuaHost
+
+/// Evaluates approved rule versions over the member store and writes what changed.
+///
+/// A run computes the features of all its rules together (one grouped query
+/// per source table), then evaluates each rule in its own transaction: a rule
+/// that fails on any member leaves its live values untouched and is recorded
+/// as a failed run, while the other rules still commit.
+///
+/// ## Topics
+/// - ``run(_:asOf:trigger:progress:)``
+/// - ``plan(source:file:tagName:asOf:)``
+public struct TagRunner: Sendable {
+    /// The store.
+    public let pool: DatabasePool
+    /// Caps for every rule call.
+    public let limits: LuaLimits
+    /// Where `require` looks.
+    public let pluginsDirectory: URL?
+
+    /// Creates a runner.
+    public init(pool: DatabasePool, limits: LuaLimits = .default, pluginsDirectory: URL? = nil) {
+        self.pool = pool
+        self.limits = limits
+        self.pluginsDirectory = pluginsDirectory
+    }
+
+    /// Progress of a run, reported per rule and every 100,000 members.
+    public struct Progress: Sendable {
+        public var tag: String
+        public var done: Int
+        public var total: Int
+        public var phase: String
+    }
+
+    /// Runs the live versions `versions` at `asOf`.
+    public func run(
+        _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) throws -> [RunReport] {
+        let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
+        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        let loader = RuleLoader(lua: lua)
+        var reports: [RunReport] = []
+        var loaded: [(TagRecord, TagVersionRecord, RuleDefinition)] = []
+        for (tag, version) in versions {
+            do {
+                loaded.append((tag, version, try loader.load(source: version.source, file: version.file)))
+            } catch {
+                reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: Date()))
+            }
+        }
+        progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "features"))
+        let features = Set(loaded.flatMap { $0.2.features.map(\.spec) })
+        let table = try pool.read { db in try FeatureComputer(asOf: asOfSeconds).compute(features, in: db) }
+        for (tag, version, rule) in loaded {
+            let started = Date()
+            do {
+                reports.append(try pool.write { db in
+                    try runOne(rule, tag: tag, version: version, table: table, lua: lua, asOf: asOfSeconds,
+                               trigger: trigger, started: started, progress: progress, in: db)
+                })
+            } catch {
+                reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: started))
+            }
+        }
+        return reports
+    }
+
+    private func runOne(
+        _ rule: RuleDefinition, tag: TagRecord, version: TagVersionRecord, table: FeatureTable, lua: LuaState,
+        asOf: Int64, trigger: String, started: Date, progress: (@Sendable (Progress) -> Void)?, in db: Database
+    ) throws -> RunReport {
+        guard let tagID = tag.id else { throw RunError.store("tag without id") }
+        try db.execute(
+            sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
+            arguments: [tagID, version.id, trigger, asOf, started.timeIntervalSince1970])
+        let runID = db.lastInsertedRowID
+        var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
+        let total = table.count
+        try RuleEvaluator(lua: lua, rule: rule, table: table).evaluate(in: db) { index, value in
+            try writer.accept(member: table.memberIDs[index], value: value)
+            if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
+        }
+        let t = writer.tracker
+        let finished = Date()
+        try db.execute(
+            sql: """
+                UPDATE runs SET finished_at = ?, status = 'succeeded', members = ?, covered = ?, gained = ?, lost = ?, changed = ?
+                WHERE id = ?
+                """,
+            arguments: [finished.timeIntervalSince1970, t.members, t.covered, t.gained, t.lost, t.changed, runID])
+        progress?(Progress(tag: rule.name, done: total, total: total, phase: "done"))
+        return RunReport(
+            tag: rule.name, runID: runID, status: "succeeded", members: t.members, covered: t.covered, gained: t.gained,
+            lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started),
+            topValues: t.sortedDistribution.prefix(5).map { RunReport.ValueCount(value: $0.value, count: $0.count) },
+            error: nil)
+    }
+
+    private func recordFailure(
+        tag: TagRecord, version: TagVersionRecord, asOf: Int64, trigger: String, error: String, started: Date
+    ) throws -> RunReport {
+        let finished = Date()
+        let runID = try pool.write { db -> Int64 in
+            try db.execute(
+                sql: """
+                    INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, finished_at, status, error)
+                    VALUES (?, ?, ?, ?, ?, ?, 'failed', ?)
+                    """,
+                arguments: [tag.id, version.id, trigger, asOf, started.timeIntervalSince1970, finished.timeIntervalSince1970, error])
+            return db.lastInsertedRowID
+        }
+        return RunReport(
+            tag: tag.name, runID: runID, status: "failed", members: 0, covered: 0, gained: 0, lost: 0, changed: 0,
+            seconds: finished.timeIntervalSince(started), topValues: [], error: error)
+    }
+}

@@ -1,0 +1,107 @@
+import GRDB
+
+/// Computes features for every member with the queries of a ``FeaturePlan``,
+/// merging each query's rows (ordered by member) into a ``FeatureTable``.
+struct FeatureComputer {
+    let asOf: Int64
+
+    func compute(_ features: Set<FeatureSpec>, in db: Database) throws -> FeatureTable {
+        let ids = try ContiguousArray(Int64.fetchCursor(db, sql: "SELECT id FROM members ORDER BY id"))
+        var table = FeatureTable(memberIDs: ids, columns: [:])
+        for spec in features { table.columns[spec] = FeatureColumn(spec: spec, count: ids.count) }
+        for query in FeaturePlan(features: features, asOf: asOf).queries {
+            if query.isMode {
+                try fillMode(query, table: &table, in: db)
+            } else {
+                try fill(query, table: &table, in: db)
+            }
+        }
+        return table
+    }
+
+    /// Member index of `id`, advancing `cursor` (both sequences ascend).
+    private func index(of id: Int64, in ids: ContiguousArray<Int64>, cursor: inout Int) -> Int? {
+        while cursor < ids.count, ids[cursor] < id { cursor += 1 }
+        return cursor < ids.count && ids[cursor] == id ? cursor : nil
+    }
+
+    private func fill(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
+        // Unpacked columns, so the row loop writes plain arrays.
+        var numbers: [ContiguousArray<Double>] = []
+        var codes: [ContiguousArray<Int32>] = []
+        var words: [[String]] = []
+        var dictionaries: [[String: Int32]] = []
+        for spec in query.features {
+            switch table.column(spec) {
+            case .numeric(_, let values): numbers.append(values); codes.append([]); words.append([])
+            case .text(let c, let w): numbers.append([]); codes.append(c); words.append(w)
+            }
+            dictionaries.append([:])
+        }
+        let isText = query.features.map { $0.resultType == .text }
+        let isDays = query.features.map { $0.function == .daysSinceLast || $0.function == .daysSinceFirst }
+        let now = Double(asOf)
+        var cursor = 0
+        let rows = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+        while let row = try rows.next() {
+            guard let member = index(of: row[0], in: table.memberIDs, cursor: &cursor) else { continue }
+            for offset in query.features.indices {
+                let value: DatabaseValue = row[offset + 1]
+                if isText[offset] {
+                    if case .string(let s) = value.storage {
+                        codes[offset][member] = Self.code(of: s, dictionary: &dictionaries[offset], words: &words[offset])
+                    }
+                    continue
+                }
+                switch value.storage {
+                case .int64(let i): numbers[offset][member] = Double(i)
+                case .double(let d): numbers[offset][member] = d
+                default: continue
+                }
+                if isDays[offset] { numbers[offset][member] = ((now - numbers[offset][member]) / 86_400).rounded(.down) }
+            }
+        }
+        for (offset, spec) in query.features.enumerated() {
+            table.columns[spec] =
+                isText[offset]
+                ? .text(codes[offset], dictionary: words[offset]) : .numeric(spec.resultType, numbers[offset])
+        }
+    }
+
+    static func code(of s: String, dictionary: inout [String: Int32], words: inout [String]) -> Int32 {
+        if let code = dictionary[s] { return code }
+        let code = Int32(words.count)
+        words.append(s)
+        dictionary[s] = code
+        return code
+    }
+
+    /// Picks each member's most frequent value: highest count, then the most
+    /// recent, then the smallest value.
+    private func fillMode(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
+        guard let spec = query.features.first, case .text(var codes, var words) = table.column(spec) else { return }
+        var dictionary: [String: Int32] = [:]
+        var cursor = 0
+        var current: (member: Int, value: String, count: Int64, last: Int64)?
+        func flush() {
+            if let c = current { codes[c.member] = Self.code(of: c.value, dictionary: &dictionary, words: &words) }
+        }
+        let rows = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+        while let row = try rows.next() {
+            guard let member = index(of: row[0], in: table.memberIDs, cursor: &cursor) else { continue }
+            let value: String = row[1]
+            let count: Int64 = row[2]
+            let last: Int64 = row[3]
+            if let c = current, c.member == member {
+                if count > c.count || (count == c.count && (last > c.last || (last == c.last && value < c.value))) {
+                    current = (member, value, count, last)
+                }
+            } else {
+                flush()
+                current = (member, value, count, last)
+            }
+        }
+        flush()
+        table.columns[spec] = .text(codes, dictionary: words)
+    }
+}

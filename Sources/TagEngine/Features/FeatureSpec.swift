@@ -1,0 +1,64 @@
+/// One declared feature: an aggregate over a member's orders or events.
+///
+/// Built by the rule DSL (`count("orders", { within = "30d" })`) and compiled
+/// by ``FeaturePlan`` into grouped SQL, so that a run scans each table once.
+public struct FeatureSpec: Sendable, Hashable {
+    /// The aggregate functions rules may call.
+    public enum Function: String, Sendable, Hashable, CaseIterable {
+        case count, sum, avg, min, max, first, last, distinct, mode
+        case daysSinceLast = "days_since"
+        case daysSinceFirst = "days_since_first"
+    }
+
+    /// An equality (or membership) condition on a column.
+    public struct Filter: Sendable, Hashable {
+        /// The column.
+        public var column: String
+        /// The accepted values (one means `=`, several mean `IN`).
+        public var values: [FilterValue]
+    }
+
+    /// A filter value, typed like its column.
+    public enum FilterValue: Sendable, Hashable {
+        case text(String), integer(Int64), real(Double)
+    }
+
+    /// The aggregate.
+    public var function: Function
+    /// The table.
+    public var source: FeatureSource
+    /// The column aggregated (`nil` for `count`).
+    public var column: String?
+    /// Only rows newer than `asOf - within` seconds count (`nil`: all history up to as-of).
+    public var within: Int64?
+    /// Conditions every counted row meets, sorted by column.
+    public var filters: [Filter]
+
+    /// The type of the feature's value as `evaluate` sees it.
+    public var resultType: FeatureSource.ColumnType {
+        switch function {
+        case .count, .distinct, .daysSinceLast, .daysSinceFirst: return .integer
+        case .sum, .avg: return .real
+        case .min, .max, .first, .last, .mode:
+            return column.flatMap { source.columns[$0] } ?? .integer
+        }
+    }
+
+    /// The value a member with no matching rows gets (`nil` when there is none).
+    public var emptyValue: Double? {
+        switch function {
+        case .count, .distinct, .sum: return 0
+        default: return nil
+        }
+    }
+
+    /// Whether the host computes it from rows streamed in member order rather
+    /// than a SQL aggregate (`mode`, and `first`/`last` of a column other than `ts`).
+    public var isStreamed: Bool {
+        switch function {
+        case .mode: return true
+        case .first, .last: return column != "ts"
+        default: return false
+        }
+    }
+}

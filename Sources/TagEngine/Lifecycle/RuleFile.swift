@@ -1,0 +1,37 @@
+/// A `.lua` file found in the rules directory, with what it declares.
+public struct RuleFile: Sendable {
+    /// Path relative to the rules directory, such as `value/rfm_class.lua`.
+    public var path: String
+    /// The file content.
+    public var source: String
+    /// SHA-256 of ``source``.
+    public var hash: String
+    /// The declared tag, or why the file does not load.
+    public var outcome: Result<RuleSummary, RuleError>
+
+    /// The declared tag name, when the file loads.
+    public var name: String? { try? outcome.get().name }
+}
+
+/// What a rule declares, without the Lua functions.
+public struct RuleSummary: Sendable, Codable, Hashable {
+    public var name: String
+    public var title: String
+    public var category: String
+    public var owner: String
+    public var kind: TagKind
+    public var values: [String]
+    public var refresh: String
+    public var features: [String]
+
+    init(_ rule: RuleDefinition) {
+        name = rule.name
+        title = rule.title
+        category = rule.category
+        owner = rule.owner
+        kind = rule.kind
+        values = rule.values
+        refresh = rule.refresh
+        features = rule.features.map(\.name)
+    }
+}

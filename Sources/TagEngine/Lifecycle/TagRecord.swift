@@ -1,0 +1,27 @@
+import GRDB
+
+/// A row of `tags`: one tag name and its lifecycle state.
+public struct TagRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "tags"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// Row id.
+    public var id: Int64?
+    /// Unique tag name.
+    public var name: String
+    /// `tag` (segments come later).
+    public var kind: String
+    /// Lifecycle state.
+    public var state: TagState
+    /// The approved version that runs, if any.
+    public var liveVersionId: Int64?
+    /// Active but its file is gone.
+    public var orphaned: Bool
+    /// The file it was last seen in.
+    public var file: String?
+    /// Creation time (epoch seconds).
+    public var createdAt: Int64
+    /// Last change (epoch seconds).
+    public var updatedAt: Int64
+}

@@ -1,0 +1,36 @@
+import LuaHost
+
+/// A parsed tag rule: what a file in `rules/` declares.
+///
+/// The functions (`evaluate`, `population`) live in the ``LuaState`` that
+/// loaded the file and are only valid there.
+public struct RuleDefinition: Sendable {
+    /// The tag name (`[a-z][a-z0-9_]*`), unique across the rules directory.
+    public var name: String
+    /// A human title.
+    public var title: String
+    /// The hierarchy path, such as `value/rfm`.
+    public var category: String
+    /// The team or person who owns the tag.
+    public var owner: String
+    /// The value kind.
+    public var kind: TagKind
+    /// The allowed values of an `enum` tag, in declared order.
+    public var values: [String]
+    /// The refresh cycle as declared (`daily at 02:00`, `realtime`, a cron expression...).
+    public var refresh: String
+    /// Optional longer description.
+    public var description: String?
+    /// The declared features, by name, in name order.
+    public var features: [(name: String, spec: FeatureSpec)]
+    /// `evaluate(m, pop)`.
+    public var evaluate: LuaRef
+    /// Optional `population(m)`: which members the statistics and `evaluate` consider.
+    public var population: LuaRef?
+    /// The file the rule came from, relative to the rules directory.
+    public var file: String
+    /// The line of the `tag "name"` declaration.
+    public var line: Int
+    /// Whether `evaluate` reads `m.attr` (the host then loads member attributes).
+    public var usesAttributes: Bool
+}

@@ -1,0 +1,92 @@
+import Foundation
+import LuaHost
+
+/// Validates the table a `tag "name" { ... }` declaration produced.
+struct RuleParser {
+    let file: String
+    let line: Int
+    let name: String
+    let fields: [String: LuaValue]
+    let source: String
+
+    static let knownFields: Set<String> = [
+        "title", "category", "owner", "kind", "values", "refresh", "features", "evaluate", "population",
+        "description", RuleDSL.marker,
+    ]
+    static let reservedFeatureNames: Set<String> = ["id", "attr", "tags"]
+
+    func fail(_ message: String) -> RuleError { RuleError(file: file, line: line, "tag \"\(name)\": \(message)") }
+
+    func parse() throws(RuleError) -> RuleDefinition {
+        for key in fields.keys.sorted() where !Self.knownFields.contains(key) {
+            throw fail("unknown field '\(key)' (known: \(Self.knownFields.subtracting([RuleDSL.marker]).sorted().joined(separator: ", ")))")
+        }
+        let title = try requiredString("title")
+        let category = try requiredString("category")
+        let owner = try requiredString("owner")
+        let kindName = try requiredString("kind")
+        guard let kind = TagKind(rawValue: kindName) else { throw fail("kind must be flag, enum or score (got '\(kindName)')") }
+        let refresh = try requiredString("refresh")
+        let values = try enumValues(kind: kind)
+        guard case .function(let evaluate) = fields["evaluate"] ?? .nil else {
+            throw fail("evaluate must be a function(m, pop) returning the member's value")
+        }
+        var population: LuaRef?
+        if let value = fields["population"] {
+            guard case .function(let ref) = value else { throw fail("population must be a function(m) returning true or false") }
+            population = ref
+        }
+        return RuleDefinition(
+            name: name, title: title, category: category, owner: owner, kind: kind, values: values, refresh: refresh,
+            description: fields["description"]?.stringValue, features: try features(), evaluate: evaluate,
+            population: population, file: file, line: line, usesAttributes: source.contains("attr"))
+    }
+
+    private func requiredString(_ key: String) throws(RuleError) -> String {
+        guard let value = fields[key] else { throw fail("missing required field '\(key)'") }
+        guard let text = value.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail("'\(key)' must be a non-empty string (got a \(value.typeName))")
+        }
+        return text
+    }
+
+    private func enumValues(kind: TagKind) throws(RuleError) -> [String] {
+        guard kind == .enum else {
+            if fields["values"] != nil { throw fail("values are only for kind = \"enum\"") }
+            return []
+        }
+        guard case .array(let items) = fields["values"] ?? .nil, !items.isEmpty else {
+            throw fail("an enum tag needs values = { \"a\", \"b\", ... }")
+        }
+        var seen: Set<String> = []
+        var values: [String] = []
+        for item in items {
+            guard let text = item.stringValue, !text.isEmpty else { throw fail("enum values must be non-empty strings") }
+            guard seen.insert(text).inserted else { throw fail("enum value '\(text)' is listed twice") }
+            values.append(text)
+        }
+        return values
+    }
+
+    private func features() throws(RuleError) -> [(name: String, spec: FeatureSpec)] {
+        guard let value = fields["features"] else { return [] }
+        let entries: [String: LuaValue]
+        switch value {
+        case .table(let t): entries = t
+        case .array(let a) where a.isEmpty: entries = [:]
+        default: throw fail("features must be a table of name = count(...), sum(...), ...")
+        }
+        var result: [(name: String, spec: FeatureSpec)] = []
+        for (featureName, descriptor) in entries.sorted(by: { $0.key < $1.key }) {
+            guard RuleDSL.isValidName(featureName), !Self.reservedFeatureNames.contains(featureName) else {
+                throw fail("feature name '\(featureName)' must be lower_snake_case and not id, attr or tags")
+            }
+            do {
+                result.append((featureName, try FeatureSpec.decode(descriptor)))
+            } catch {
+                throw fail("feature '\(featureName)': \(error.message)")
+            }
+        }
+        return result
+    }
+}
