@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "MemberStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TagEngine", dependencies: ["LuaHost", "MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "tagd", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
             "TagEngine", "MemberStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -20,10 +20,16 @@ struct MemberValue {
         case (.enum, .string(let s)) where allowed.contains(s): return .success(s)
         case (.enum, .string(let s)):
             return .failure(ValueError("evaluate returned '\(s)', not one of the declared values (\(rule.values.joined(separator: ", ")))"))
+        case (.label, .string(let s)) where !s.isEmpty: return .success(s)
         case (.score, .integer(let i)): return .success(String(i))
         case (.score, .number(let d)) where d.isFinite: return .success(Self.format(d))
         default:
-            let expected = rule.kind == .flag ? "true, false or nil" : rule.kind == .enum ? "one of its values or nil" : "a finite number or nil"
+            let expected = switch rule.kind {
+            case .flag: "true, false or nil"
+            case .enum: "one of its values or nil"
+            case .score: "a finite number or nil"
+            case .label: "a non-empty string or nil"
+            }
             return .failure(ValueError("evaluate returned a \(value.typeName) (\(value)); a \(rule.kind.rawValue) tag expects \(expected)"))
         }
     }

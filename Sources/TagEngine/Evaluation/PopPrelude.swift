@@ -2,7 +2,7 @@
 /// `pop.mean "recency"` asks the host once per run, not once per member.
 enum PopPrelude {
     static let source = """
-        return function(stat)
+        return function(stat, as_of)
         local cache = {}
         local function constant(op)
           return function(feature, a)
@@ -18,6 +18,7 @@ enum PopPrelude {
           end
         end
         return {
+          as_of = as_of,
           mean = constant("mean"), sum = constant("sum"), min = constant("min"), max = constant("max"),
           median = constant("median"), quantile = constant("quantile"), count = constant("count"),
           rank = function(feature, v) return stat("rank", feature, v) end,

@@ -11,13 +11,15 @@ final class RuleEvaluator {
     let lua: LuaState
     let rule: RuleDefinition
     let table: FeatureTable
+    let asOf: Int64
     private let keys: [LuaKey]
     private let columns: [FeatureColumn]
     private let idKey = LuaKey("id")
     private let attrKey = LuaKey("attr")
 
-    init(lua: LuaState, rule: RuleDefinition, table: FeatureTable) {
+    init(lua: LuaState, rule: RuleDefinition, table: FeatureTable, asOf: Int64) {
         self.lua = lua
+        self.asOf = asOf
         self.rule = rule
         self.table = table
         self.keys = rule.features.map { LuaKey($0.name) }
@@ -84,7 +86,8 @@ final class RuleEvaluator {
         defer { lua.release(statRef) }
         lua.pushRef(ref)
         lua.pushRef(statRef)
-        try lua.callTop(arguments: 1, results: 1)
+        lua.push(asOf)
+        try lua.callTop(arguments: 2, results: 1)
         return lua.popRef()
     }
 

@@ -36,7 +36,7 @@ extension TagRunner {
             let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?", arguments: [tagName ?? rule.name])
             var tracker = try ChangeTracker(tagID: tagID, in: db)
             var sampleIDs: [ChangeTracker.Change: [Int64]] = [:]
-            try RuleEvaluator(lua: lua, rule: rule, table: table).evaluate(in: db) { index, value in
+            try RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOfSeconds).evaluate(in: db) { index, value in
                 let id = table.memberIDs[index]
                 if let (change, _) = tracker.record(member: id, value: value), sampleIDs[change, default: []].count < 5 {
                     sampleIDs[change, default: []].append(id)

@@ -80,7 +80,7 @@ public struct TagRunner: Sendable {
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
         let total = table.count
-        try RuleEvaluator(lua: lua, rule: rule, table: table).evaluate(in: db) { index, value in
+        try RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf).evaluate(in: db) { index, value in
             try writer.accept(member: table.memberIDs[index], value: value)
             if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
         }

@@ -9,6 +9,14 @@ public struct RuleFile: Sendable {
     /// The declared tag, or why the file does not load.
     public var outcome: Result<RuleSummary, RuleError>
 
+    /// Creates a file entry.
+    public init(path: String, source: String, hash: String, outcome: Result<RuleSummary, RuleError>) {
+        self.path = path
+        self.source = source
+        self.hash = hash
+        self.outcome = outcome
+    }
+
     /// The declared tag name, when the file loads.
     public var name: String? { try? outcome.get().name }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A row of `tags`: one tag name and its lifecycle state.
-public struct TagRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct TagRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "tags"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -24,4 +24,7 @@ public struct TagRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var createdAt: Int64
     /// Last change (epoch seconds).
     public var updatedAt: Int64
+
+    /// Keeps the row id after an insert.
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

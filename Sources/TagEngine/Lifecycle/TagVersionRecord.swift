@@ -1,7 +1,7 @@
 import GRDB
 
 /// A row of `tag_versions`: one exact script content of a tag.
-public struct TagVersionRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct TagVersionRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "tag_versions"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -36,4 +36,7 @@ public struct TagVersionRecord: Codable, Sendable, FetchableRecord, PersistableR
 
     /// The first 12 hex digits of ``hash``, as shown to people.
     public var shortHash: String { String(hash.prefix(12)) }
+
+    /// Keeps the row id after an insert.
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

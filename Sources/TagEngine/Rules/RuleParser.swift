@@ -25,7 +25,7 @@ struct RuleParser {
         let category = try requiredString("category")
         let owner = try requiredString("owner")
         let kindName = try requiredString("kind")
-        guard let kind = TagKind(rawValue: kindName) else { throw fail("kind must be flag, enum or score (got '\(kindName)')") }
+        guard let kind = TagKind(rawValue: kindName) else { throw fail("kind must be flag, enum, score or label (got '\(kindName)')") }
         let refresh = try requiredString("refresh")
         let values = try enumValues(kind: kind)
         guard case .function(let evaluate) = fields["evaluate"] ?? .nil else {

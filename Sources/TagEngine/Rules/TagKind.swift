@@ -6,4 +6,7 @@ public enum TagKind: String, Sendable, Hashable, Codable, CaseIterable {
     case `enum`
     /// A number: `evaluate` returns a number or `nil`.
     case score
+    /// Free text from an open set (a preferred category, say): `evaluate`
+    /// returns a non-empty string or `nil`.
+    case label
 }

@@ -1,0 +1,66 @@
+/// Maps the columns of a CSV header to the fields of a record kind.
+final class CSVLayout {
+    let header: [String]
+    /// Column index per `InputField.rawValue`, `-1` when absent.
+    private let columns: [Int]
+    /// Columns that are not known fields of the kind.
+    let extras: [(name: String, index: Int)]
+
+    /// Validates the header: no empty or duplicate names, all required columns
+    /// present and, for orders, no unknown columns.
+    init(header rawHeader: [String], kind: RecordKind, file: String, line: Int) throws(ImportError) {
+        let header = rawHeader.map(TextDictionaryRow.trimmed)
+        var columns = [Int](repeating: -1, count: InputField.allCases.count)
+        var extras: [(name: String, index: Int)] = []
+        var seen = Set<String>()
+        for (index, name) in header.enumerated() {
+            guard !name.isEmpty else {
+                throw ImportError(file: file, line: line, reason: .emptyColumnName(position: index + 1))
+            }
+            guard seen.insert(name).inserted else {
+                throw ImportError(file: file, line: line, reason: .duplicateColumn(name))
+            }
+            if let field = InputField.named(name, in: kind) {
+                columns[field.rawValue] = index
+            } else {
+                extras.append((name, index))
+            }
+        }
+        let missing = InputField.required(for: kind).filter { columns[$0.rawValue] < 0 }.map(\.name)
+        if !missing.isEmpty {
+            throw ImportError(file: file, line: line, reason: .missingColumns(missing, header: header))
+        }
+        if kind == .orders, !extras.isEmpty {
+            throw ImportError(
+                file: file, line: line,
+                reason: .unknownColumns(extras.map(\.name), allowed: RecordDecoder.knownColumns(for: .orders)))
+        }
+        self.header = header
+        self.columns = columns
+        self.extras = extras
+    }
+
+    func column(of field: InputField) -> Int {
+        columns[field.rawValue]
+    }
+}
+
+/// One CSV record viewed through its header layout.
+struct CSVRow: FieldRow {
+    let layout: CSVLayout
+    let cells: [String]
+
+    func value(_ field: InputField) -> RawValue? {
+        let index = layout.column(of: field)
+        guard index >= 0 else { return nil }
+        let cell = TextDictionaryRow.trimmed(cells[index])
+        return cell.isEmpty ? nil : .text(cell)
+    }
+
+    func forEachExtra(_ body: (String, RawValue) -> Void) {
+        for (name, index) in layout.extras {
+            let cell = TextDictionaryRow.trimmed(cells[index])
+            if !cell.isEmpty { body(name, .text(cell)) }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import GRDB
+
+extension MemberStore {
+    /// The schema migrator; `v1` creates every table used by tagd.
+    ///
+    /// Timestamps are INTEGER epoch seconds UTC (`runs.started_at` and
+    /// `finished_at` are REAL seconds).
+    public static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: schemaV1)
+        }
+        return migrator
+    }
+
+    static let schemaV1 = """
+        CREATE TABLE members(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, channel TEXT, registered_at INTEGER, gender TEXT, region TEXT, birthday TEXT, level INTEGER, attrs TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE identities(channel TEXT NOT NULL, external_id TEXT NOT NULL, member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE, PRIMARY KEY(channel, external_id)) WITHOUT ROWID;
+        CREATE INDEX identities_member ON identities(member_id);
+        CREATE TABLE orders(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES members(id), ts INTEGER NOT NULL, amount REAL NOT NULL DEFAULT 0, channel TEXT, category TEXT, product TEXT, is_new_product INTEGER NOT NULL DEFAULT 0, coupon TEXT, paid INTEGER NOT NULL DEFAULT 1, order_key TEXT UNIQUE);
+        CREATE INDEX orders_member_ts ON orders(member_id, ts);
+        CREATE TABLE events(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES members(id), ts INTEGER NOT NULL, type TEXT NOT NULL, category TEXT, keyword TEXT, props TEXT NOT NULL DEFAULT '{}', event_key TEXT UNIQUE);
+        CREATE INDEX events_member_ts ON events(member_id, ts);
+        CREATE TABLE tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL DEFAULT 'tag', state TEXT NOT NULL DEFAULT 'proposed', live_version_id INTEGER, orphaned INTEGER NOT NULL DEFAULT 0, file TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE tag_versions(id INTEGER PRIMARY KEY, tag_id INTEGER NOT NULL REFERENCES tags(id), hash TEXT NOT NULL, source TEXT NOT NULL, file TEXT NOT NULL, title TEXT, category TEXT, owner TEXT, value_kind TEXT, refresh TEXT, state TEXT NOT NULL DEFAULT 'proposed', proposed_at INTEGER NOT NULL, proposed_by TEXT, decided_at INTEGER, decided_by TEXT, reason TEXT, UNIQUE(tag_id, hash));
+        CREATE TABLE member_tags(tag_id INTEGER NOT NULL, member_id INTEGER NOT NULL, value TEXT NOT NULL, since INTEGER NOT NULL, run_id INTEGER, PRIMARY KEY(tag_id, member_id)) WITHOUT ROWID;
+        CREATE INDEX member_tags_member ON member_tags(member_id);
+        CREATE TABLE runs(id INTEGER PRIMARY KEY, tag_id INTEGER NOT NULL, version_id INTEGER, trigger TEXT NOT NULL, as_of INTEGER NOT NULL, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL, members INTEGER NOT NULL DEFAULT 0, covered INTEGER NOT NULL DEFAULT 0, gained INTEGER NOT NULL DEFAULT 0, lost INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0, error TEXT);
+        CREATE INDEX runs_tag ON runs(tag_id, id);
+        CREATE TABLE tag_history(id INTEGER PRIMARY KEY, run_id INTEGER, tag_id INTEGER NOT NULL, member_id INTEGER NOT NULL, change TEXT NOT NULL, old_value TEXT, new_value TEXT, at INTEGER NOT NULL, reason TEXT);
+        CREATE INDEX tag_history_member ON tag_history(member_id, tag_id);
+        CREATE INDEX tag_history_tag ON tag_history(tag_id, run_id);
+        CREATE TABLE users(name TEXT PRIMARY KEY, role TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, tag TEXT, version_hash TEXT, reason TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        """
+}

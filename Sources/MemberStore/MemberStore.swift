@@ -1,0 +1,48 @@
+import GRDB
+
+/// The SQLite member store: members, identities, orders, events, and the
+/// tag-side tables written by TagEngine, in one WAL-mode database file.
+///
+/// Open it once per process and share it: the underlying `DatabasePool`
+/// serializes writes and runs reads concurrently.
+public final class MemberStore: Sendable {
+    /// The database file path.
+    public let path: String
+    /// The GRDB connection pool (WAL mode, foreign keys on, 10 s busy timeout).
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and migrates it to the
+    /// latest schema.
+    ///
+    /// - Throws: ``StoreError/open(path:reason:)`` when the file cannot be
+    ///   opened or migrated.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            pool = try DatabasePool(path: path, configuration: MemberStore.configuration())
+            try MemberStore.migrator().migrate(pool)
+        } catch {
+            throw .open(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The connection configuration used by ``init(path:)``.
+    public static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Closes all connections. Later use of ``pool`` throws.
+    public func close() throws(StoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw .database(reason: "closing \(path): \(error)")
+        }
+    }
+}

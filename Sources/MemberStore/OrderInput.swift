@@ -1,0 +1,42 @@
+/// One order row to insert into `orders`.
+public struct OrderInput: Sendable, Hashable {
+    /// The buying member's external id; unknown members are created.
+    public var member: String
+    /// Order time, epoch seconds UTC.
+    public var ts: Int64
+    /// Order amount (defaults to 0).
+    public var amount: Double
+    /// Sales channel.
+    public var channel: String?
+    /// Product category.
+    public var category: String?
+    /// Product name or SKU.
+    public var product: String?
+    /// Whether the product was a new launch.
+    public var isNewProduct: Bool
+    /// Coupon code used, if any.
+    public var coupon: String?
+    /// Whether the order was paid (defaults to `true`).
+    public var paid: Bool
+    /// Idempotency key (`orders.order_key`, the `id` column of an import):
+    /// a second order with the same key is ignored and counted as a duplicate.
+    public var key: String?
+
+    /// Creates an order input.
+    public init(
+        member: String, ts: Int64, amount: Double = 0, channel: String? = nil,
+        category: String? = nil, product: String? = nil, isNewProduct: Bool = false,
+        coupon: String? = nil, paid: Bool = true, key: String? = nil
+    ) {
+        self.member = member
+        self.ts = ts
+        self.amount = amount
+        self.channel = channel
+        self.category = category
+        self.product = product
+        self.isNewProduct = isNewProduct
+        self.coupon = coupon
+        self.paid = paid
+        self.key = key
+    }
+}

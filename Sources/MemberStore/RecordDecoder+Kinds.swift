@@ -1,0 +1,78 @@
+extension RecordDecoder {
+    func decodeMember<Row>(_ reader: inout FieldReader<Row>) -> MemberInput {
+        var member = MemberInput(externalID: reader.requiredText(.member))
+        member.channel = reader.text(.channel)
+        member.registeredAt = reader.timestamp(.registeredAt)
+        member.gender = reader.text(.gender)
+        member.region = reader.text(.region)
+        if let birthday = reader.text(.birthday) {
+            if TimestampParser.isValidBirthday(birthday) {
+                member.birthday = birthday
+            } else {
+                reader.fail("birthday", "\(FieldError.quote(birthday)) is not a birthday (expected YYYY-MM-DD or MM-DD)")
+            }
+        }
+        member.level = reader.int(.level)
+        member.attrs = reader.object(.attrs) ?? [:]
+        for (channel, value) in reader.object(.identities) ?? [:] {
+            if let id = reader.text(.json(value), field: "identities.\(channel)") {
+                member.identities[channel] = id
+            }
+        }
+        var extras: [(String, RawValue)] = []
+        reader.row.forEachExtra { extras.append(($0, $1)) }
+        for (name, raw) in extras {
+            if name.hasPrefix(InputField.identityPrefix), name.count > InputField.identityPrefix.count {
+                let channel = String(name.dropFirst(InputField.identityPrefix.count))
+                if let id = reader.text(raw, field: name) { member.identities[channel] = id }
+            } else {
+                member.attrs[name] = raw.jsonValue
+            }
+        }
+        return member
+    }
+
+    func decodeOrder<Row>(_ reader: inout FieldReader<Row>) -> OrderInput {
+        var order = OrderInput(member: reader.requiredText(.member), ts: reader.requiredTimestamp(.ts))
+        order.amount = reader.double(.amount) ?? 0
+        order.channel = reader.text(.channel)
+        order.category = reader.text(.category)
+        order.product = reader.text(.product)
+        order.isNewProduct = reader.bool(.isNewProduct) ?? false
+        order.coupon = reader.text(.coupon)
+        order.paid = reader.bool(.paid) ?? true
+        order.key = reader.text(.id)
+        var unknown: [String] = []
+        reader.row.forEachExtra { name, _ in unknown.append(name) }
+        for name in unknown.sorted() {
+            reader.fail(name, Self.unknownOrderColumnReason)
+        }
+        return order
+    }
+
+    func decodeEvent<Row>(_ reader: inout FieldReader<Row>) -> EventInput {
+        var event = EventInput(
+            member: reader.requiredText(.member), ts: reader.requiredTimestamp(.ts), type: reader.requiredText(.type))
+        event.category = reader.text(.category)
+        event.keyword = reader.text(.keyword)
+        event.props = reader.object(.props) ?? [:]
+        event.key = reader.text(.id)
+        reader.row.forEachExtra { name, raw in event.props[name] = raw.jsonValue }
+        return event
+    }
+
+    /// Why an extra order column is rejected.
+    static var unknownOrderColumnReason: String {
+        "unknown column (orders allow: \(knownColumns(for: .orders).joined(separator: ", ")))"
+    }
+}
+
+extension RawValue {
+    /// The value as stored in a JSON column; CSV text stays a string.
+    var jsonValue: JSONValue {
+        switch self {
+        case .text(let text): .string(text)
+        case .json(let value): value
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// Turns one raw input row (a CSV row or an NDJSON object) into a typed
+/// ``IngestRecord``, or into the list of its field-level errors.
+///
+/// Fields per kind (anything else is an *extra* column):
+/// - members: `member` (required), `channel`, `registered_at`, `gender`,
+///   `region`, `birthday`, `level`, `attrs` (JSON object), `identities`
+///   (JSON object channel -> id). Extras named `id_<channel>` are identities,
+///   other extras go into `attrs` (CSV extras are stored as strings).
+/// - orders: `id` (idempotency key), `member`, `ts` (required), `amount`,
+///   `channel`, `category`, `product`, `is_new_product`, `coupon`, `paid`.
+///   Orders have no JSON column, so extras are **errors** listing these names.
+/// - events: `id`, `member`, `ts`, `type` (required), `category`, `keyword`,
+///   `props` (JSON object). Extras go into `props`.
+///
+/// Empty CSV cells and JSON `null` count as absent. Text values are trimmed.
+public struct RecordDecoder: Sendable {
+    /// The kind of records this decoder produces.
+    public let kind: RecordKind
+
+    /// Creates a decoder for one record kind.
+    public init(kind: RecordKind) {
+        self.kind = kind
+    }
+
+    /// Column names understood for `kind` (CSV header / JSON keys).
+    public static func knownColumns(for kind: RecordKind) -> [String] {
+        InputField.known(for: kind).map(\.name)
+    }
+
+    /// Column names a `kind` row must have.
+    public static func requiredColumns(for kind: RecordKind) -> [String] {
+        InputField.required(for: kind).map(\.name)
+    }
+
+    /// Decodes a CSV-style row of named text cells.
+    public func decode(_ row: [String: String]) throws(RecordDecodingError) -> IngestRecord {
+        try decode(row: TextDictionaryRow(cells: row, kind: kind))
+    }
+
+    /// Decodes a JSON object (one NDJSON line).
+    public func decode(_ object: [String: JSONValue]) throws(RecordDecodingError) -> IngestRecord {
+        try decode(row: JSONObjectRow(object: object, kind: kind))
+    }
+
+    func decode<Row: FieldRow>(row: Row) throws(RecordDecodingError) -> IngestRecord {
+        var reader = FieldReader(row)
+        let record: IngestRecord
+        switch kind {
+        case .members: record = .member(decodeMember(&reader))
+        case .orders: record = .order(decodeOrder(&reader))
+        case .events: record = .event(decodeEvent(&reader))
+        }
+        if !reader.errors.isEmpty { throw RecordDecodingError(fields: reader.errors) }
+        return record
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import MemberStore
+import TagEngine
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark the shipped rules against hand-written SQL on a generated store (prints figures).")
+
+    @Option(help: "Members to generate (about 10 events and 3 orders each).") var members = 1_000_000
+    @Option(help: "The benchmark store (reused when it already has the requested members).")
+    var store = "tagd-bench.sqlite"
+    @Option(help: "The rules directory.") var rules = "rules"
+
+    func run() throws {
+        let memberStore = try MemberStore(path: store)
+        let asOf = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01: fixed, so reruns reuse the data
+        if try memberStore.counts().members != members {
+            memberStore.pool.releaseMemory()
+            try memberStore.close()
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+            let fresh = try MemberStore(path: store)
+            let data = try DemoGenerator(options: .init(members: members, asOf: asOf)).generate(into: fresh.pool) { p in
+                Console.progress("generating: \(Console.count(p.membersDone)) / \(Console.count(p.membersTotal)) members")
+            }
+            Console.progress(data.description, final: true)
+        }
+        let pool = try MemberStore(path: store).pool
+        let counts = try MemberStore(path: store).counts()
+        print("store: \(counts)")
+        let files = try RuleCatalog(directory: URL(fileURLWithPath: rules)).scan()
+        let registry = TagRegistry(pool: pool)
+        try registry.sync(files, actor: "bench")
+        for file in files {
+            guard let name = file.name else { continue }
+            _ = try? registry.approve(name: name, actor: "bench", files: files)
+        }
+        // Start from empty live values so every run writes the same amount.
+        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history") }
+        let started = Date()
+        let reports = try TagRunner(pool: pool).run(try registry.liveVersions(), asOf: asOf, trigger: "bench")
+        let tagdSeconds = Date().timeIntervalSince(started)
+        var table = TextTable("RULE", "SECONDS", "MEMBERS/S", "COVERAGE")
+        for r in reports {
+            table.add(r.tag, String(format: "%.2f", r.seconds), Console.count(Int(Double(r.members) / max(r.seconds, 1e-9))), Console.percent(r.coverage))
+        }
+        print(table.rendered)
+        let sqlSeconds = try HandWrittenSQL.time(pool: pool, asOf: Int64(asOf.timeIntervalSince1970))
+        print(String(format: "tagd run, all shipped rules (features + evaluate + writes): %.2f s", tagdSeconds))
+        print(String(format: "hand-written SQL, same features, one query: %.2f s", sqlSeconds))
+        print(String(format: "ratio tagd / SQL: %.2fx", tagdSeconds / sqlSeconds))
+        print("peak memory (max RSS): \(PeakMemory.megabytes) MB")
+    }
+}
+
+/// The peak resident set size of this process.
+enum PeakMemory {
+    static var megabytes: Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import MemberStore
+import TagEngine
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a demo store from seeded data, approve the shipped rules as user `demo`, run them, print a table.")
+
+    @Option(help: "How many members to generate.") var members = 20_000
+    @Option(help: "The random seed.") var seed: UInt64 = 42
+    @Flag(help: "Replace an existing store given with --store.") var replace = false
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let path = options.store ?? ProcessInfo.processInfo.environment["TAGD_STORE"] ?? "tagd-demo.sqlite"
+        if FileManager.default.fileExists(atPath: path) {
+            guard replace || path == "tagd-demo.sqlite" else {
+                throw CLIError("\(path) exists; pass --replace to overwrite it with demo data")
+            }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let store = try MemberStore(path: path)
+        let asOf = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let generator = DemoGenerator(options: .init(members: members, seed: seed, asOf: asOf))
+        let data = try generator.generate(into: store.pool) { p in
+            Console.progress("generating: \(Console.count(p.membersDone)) / \(Console.count(p.membersTotal)) members, \(Console.count(p.rowsWritten)) rows")
+        }
+        Console.progress(data.description, final: true)
+        let files = try options.catalog.scan()
+        let registry = TagRegistry(pool: store.pool)
+        let sync = try registry.sync(files, actor: "demo")
+        for error in sync.errors { Console.note("rule error: \(error)") }
+        for name in sync.proposed {
+            _ = try registry.approve(name: name, actor: "demo", files: files, reason: "demo")
+        }
+        let live = try registry.liveVersions()
+        let reports = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
+            .run(live, asOf: asOf, trigger: "demo", progress: RunCommand.showProgress)
+        print(RunCommand.table(reports))
+        print("store: \(path) — try: tagd member M0000001 --store \(path); tagd tag rfm_class --store \(path)")
+        if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }
+    }
+}

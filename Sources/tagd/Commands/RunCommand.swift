@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import TagEngine
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the approved versions of active tags (all, or the named ones) and write what changed.")
+
+    @Argument(help: "Tag names (default: every active tag).") var names: [String] = []
+    @Option(help: "Reference time (default now); every window is relative to it.") var asOf: String?
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try options.open()
+        _ = try options.syncedFiles(store)
+        let live = try TagRegistry(pool: store.pool).liveVersions(names: names.isEmpty ? nil : names)
+        if live.isEmpty { throw CLIError("no active tags to run: approve a rule first (tagd approve NAME --as USER)") }
+        let reports = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
+            .run(live, asOf: try AsOf.parse(asOf), trigger: "cli", progress: RunCommand.showProgress)
+        if json { return try Console.json(reports) }
+        print(RunCommand.table(reports))
+        if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }
+    }
+
+    static let showProgress: @Sendable (TagRunner.Progress) -> Void = { p in
+        switch p.phase {
+        case "features": Console.progress("computing features for \(p.total) rules...")
+        case "done": Console.progress("\(p.tag): done", final: false)
+        default: Console.progress("\(p.tag): \(Console.count(p.done)) / \(Console.count(p.total)) members")
+        }
+    }
+
+    static func table(_ reports: [RunReport]) -> String {
+        Console.progress("", final: false)
+        var table = TextTable("TAG", "STATUS", "COVERAGE", "GAINED", "LOST", "CHANGED", "TIME", "TOP VALUES")
+        for r in reports {
+            let top = r.error ?? r.topValues.prefix(3).map { "\($0.value) \(Console.count($0.count))" }.joined(separator: ", ")
+            table.add(
+                r.tag, r.status, Console.percent(r.coverage), Console.count(r.gained), Console.count(r.lost),
+                Console.count(r.changed), String(format: "%.2f s", r.seconds), top)
+        }
+        let failed = reports.filter { $0.status != "succeeded" }.count
+        let seconds = reports.reduce(0) { $0 + $1.seconds }
+        return table.rendered + "\n\(reports.count) rules run, \(failed) failed, \(String(format: "%.2f", seconds)) s"
+    }
+}

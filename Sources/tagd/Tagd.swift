@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `tagd` command line: a tag rule server for retail CRM.
+@main
+struct Tagd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tagd",
+        abstract: "Tag rules in Lua over a SQLite member store, with a host-enforced lifecycle.",
+        subcommands: [
+            InitCommand.self, ImportCommand.self, CheckCommand.self, RulesCommand.self, PlanCommand.self,
+            ApproveCommand.self, RunCommand.self, MemberCommand.self, TagCommand.self, DemoCommand.self,
+            BenchCommand.self,
+        ])
+}

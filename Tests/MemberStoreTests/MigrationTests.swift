@@ -1,0 +1,51 @@
+import GRDB
+import Testing
+
+@testable import MemberStore
+
+@Suite struct MigrationTests {
+    @Test func createsSchemaInWALMode() throws {
+        let test = try TestStore()
+        let mode: String? = try test.store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let foreignKeys: Int? = try test.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(foreignKeys == 1)
+        let tables: [String] = try test.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name")
+        }
+        #expect(tables == [
+            "audit_log", "events", "identities", "member_tags", "members", "orders", "runs", "settings",
+            "tag_history", "tag_versions", "tags", "users",
+        ])
+        let indexes: [String] = try test.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        }
+        #expect(indexes == [
+            "events_member_ts", "identities_member", "member_tags_member", "orders_member_ts", "runs_tag",
+            "tag_history_member", "tag_history_tag",
+        ])
+        let orderColumns: [String] = try test.store.pool.read { db in try db.columns(in: "orders").map(\.name) }
+        #expect(orderColumns == [
+            "id", "member_id", "ts", "amount", "channel", "category", "product", "is_new_product", "coupon", "paid",
+            "order_key",
+        ])
+    }
+
+    @Test func reopeningIsIdempotent() throws {
+        let test = try TestStore()
+        _ = try test.store.ingest(members: [MemberInput(externalID: "m1")])
+        let again = try MemberStore(path: test.store.path)
+        #expect(try again.counts().members == 1)
+        let applied: [String] = try again.pool.read { db in try MemberStore.migrator().appliedMigrations(db) }
+        #expect(applied == ["v1"])
+        try again.close()
+    }
+
+    @Test func openFailureNamesThePath() {
+        #expect {
+            _ = try MemberStore(path: "/nonexistent-dir/x/store.sqlite")
+        } throws: { error in
+            "\(error)".contains("/nonexistent-dir/x/store.sqlite")
+        }
+    }
+}
