@@ -27,6 +27,6 @@ let package = Package(
         ]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
         .testTarget(name: "MemberStoreTests", dependencies: ["MemberStore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TagEngineTests", dependencies: ["TagEngine", "MemberStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TagEngineTests", dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Fixtures")]),
     ]
 )
