@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import TagEngine
+
+@Suite("Only approved versions write live tags")
+struct ApprovalTests {
+    static func rule(_ expression: String) -> String {
+        """
+        return tag "spender" { title = "S", category = "t/s", owner = "qa", kind = "score", refresh = "hourly",
+          features = { spend = sum("orders.amount") }, evaluate = function(m) return \(expression) end }
+        """
+    }
+
+    @Test func aProposalDoesNotRun() throws {
+        let store = try TestStore()
+        try store.seed()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        try store.registry.sync(try store.scan())
+        #expect(try store.registry.liveVersions().isEmpty)
+        #expect(throws: LifecycleError.self) { try store.registry.liveVersions(names: ["spender"]) }
+        #expect(try store.values("spender").isEmpty)
+    }
+
+    @Test func planWritesNothing() throws {
+        let store = try TestStore()
+        try store.seed()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        let files = try store.scan()
+        try store.registry.sync(files)
+        let before = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT total_changes()") }
+        let plan = try store.runner.plan(source: files[0].source, file: files[0].path, tagName: "spender", asOf: store.asOfDate)
+        #expect(plan.covered == 4)
+        #expect(plan.gained == 4)
+        #expect(plan.distribution.first == RunReport.ValueCount(value: "0", count: 2))
+        #expect(plan.samples["gained"] == ["a", "b", "c", "d"])
+        let counts = try store.pool.read { db in
+            try Int.fetchAll(db, sql: "SELECT (SELECT count(*) FROM member_tags) UNION ALL SELECT (SELECT count(*) FROM runs)")
+        }
+        #expect(counts == [0, 0])
+        _ = before
+    }
+
+    @Test func anEditedActiveTagKeepsRunningItsApprovedVersion() throws {
+        let store = try TestStore()
+        try store.seed()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        try store.approve("spender")
+        _ = try store.run()
+        #expect(try store.values("spender")["a"] == "200")
+        // Edit the file: a proposal, the approved version keeps running.
+        try store.write("spender.lua", Self.rule("m.spend * 2"))
+        try store.registry.sync(try store.scan())
+        let report = try #require(try store.run().first)
+        #expect(report.changed == 0)
+        #expect(try store.values("spender")["a"] == "200")
+        let plan = try store.runner.plan(source: Self.rule("m.spend * 2"), file: "spender.lua", tagName: "spender", asOf: store.asOfDate)
+        #expect(plan.changed == 2)
+        // Approving the new version makes it the one that runs.
+        _ = try store.registry.approve(name: "spender", actor: "carol", files: try store.scan())
+        _ = try store.run()
+        #expect(try store.values("spender")["a"] == "400")
+    }
+
+    @Test func approvalBindsToTheFilesCurrentContent() throws {
+        let store = try TestStore()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        let files = try store.scan()
+        try store.registry.sync(files)
+        // The file changes after the scan: approving the stale scan still
+        // approves exactly what was scanned, and approving twice is refused.
+        _ = try store.registry.approve(name: "spender", actor: "bob", files: files)
+        let again = #expect(throws: LifecycleError.self) { try store.registry.approve(name: "spender", actor: "bob", files: files) }
+        #expect(again?.message.contains("already live") == true)
+        try store.write("spender.lua", Self.rule("1"))
+        let unsynced = #expect(throws: LifecycleError.self) {
+            try store.registry.approve(name: "spender", actor: "bob", files: try store.scan())
+        }
+        #expect(unsynced?.message.contains("not a recorded proposal") == true)
+    }
+
+    @Test func auditChainDetectsTampering() throws {
+        let store = try TestStore()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        try store.approve("spender")
+        #expect(try store.pool.read(AuditLog.firstBrokenRow) == nil)
+        try store.pool.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'mallory' WHERE action = 'approve'") }
+        #expect(try store.pool.read(AuditLog.firstBrokenRow) != nil)
+    }
+
+    @Test func twoFilesDeclaringOneNameAreRefused() throws {
+        let store = try TestStore()
+        try store.write("a.lua", Self.rule("1"))
+        try store.write("b.lua", Self.rule("2"))
+        let report = try store.registry.sync(try store.scan())
+        #expect(report.errors.count == 2)
+        #expect(report.errors.allSatisfy { $0.message.contains("declared by several files") })
+        #expect(try store.registry.overview().isEmpty)
+    }
+}
