@@ -9,6 +9,7 @@ struct Tagd: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, CheckCommand.self, RulesCommand.self, PlanCommand.self,
             ApproveCommand.self, RunCommand.self, MemberCommand.self, TagCommand.self, DemoCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, UserCommand.self, SettingCommand.self, ProposeCommand.self, RejectCommand.self,
+            RetireCommand.self, RestoreCommand.self, HistoryCommand.self, AuditCommand.self,
         ])
 }

@@ -18,6 +18,11 @@ struct TestStore {
         rules = dir.appendingPathComponent("rules")
         try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
         store = try MemberStore(path: dir.appendingPathComponent("store.sqlite").path)
+        let users = Users(pool: store.pool)
+        try users.add(name: "root", role: .admin, actor: nil)
+        try users.add(name: "alice", role: .operator, actor: "root")
+        try users.add(name: "bob", role: .approver, actor: "root")
+        try users.add(name: "carol", role: .approver, actor: "root")
     }
 
     var pool: DatabasePool { store.pool }

@@ -14,10 +14,18 @@ final class RuleEvaluator {
     let asOf: Int64
     private let keys: [LuaKey]
     private let columns: [FeatureColumn]
+    private let tagKeys: [LuaKey]
+    private let tagColumns: [FeatureColumn]
+    private let tagsKey = LuaKey("tags")
     private let idKey = LuaKey("id")
     private let attrKey = LuaKey("attr")
 
-    init(lua: LuaState, rule: RuleDefinition, table: FeatureTable, asOf: Int64) {
+    init(
+        lua: LuaState, rule: RuleDefinition, table: FeatureTable, asOf: Int64,
+        liveTags: [(name: String, column: FeatureColumn)] = []
+    ) {
+        self.tagKeys = liveTags.map { LuaKey($0.name) }
+        self.tagColumns = liveTags.map(\.column)
         self.lua = lua
         self.asOf = asOf
         self.rule = rule
@@ -93,7 +101,23 @@ final class RuleEvaluator {
 
     /// Pushes `m` for member `index`.
     private func pushMember(_ index: Int, _ member: MemberRow) {
-        lua.newTable(fields: Int32(keys.count + 2))
+        lua.newTable(fields: Int32(keys.count + 3))
+        push(columns, keys: keys, index: index)
+        if !tagKeys.isEmpty {
+            lua.newTable(fields: Int32(tagKeys.count))
+            push(tagColumns, keys: tagKeys, index: index)
+            lua.setField(tagsKey)
+        }
+        lua.pushString(member.externalID)
+        lua.setField(idKey)
+        if rule.usesAttributes {
+            lua.pushValue(member.attributes)
+            lua.setField(attrKey)
+        }
+    }
+
+    /// Sets the non-nil values of member `index` in the table on top of the stack.
+    private func push(_ columns: [FeatureColumn], keys: [LuaKey], index: Int) {
         for (offset, column) in columns.enumerated() {
             switch column {
             case .numeric(let type, let values):
@@ -110,12 +134,6 @@ final class RuleEvaluator {
                 lua.pushString(words[Int(code)])
             }
             lua.setField(keys[offset])
-        }
-        lua.pushString(member.externalID)
-        lua.setField(idKey)
-        if rule.usesAttributes {
-            lua.pushValue(member.attributes)
-            lua.setField(attrKey)
         }
     }
 }

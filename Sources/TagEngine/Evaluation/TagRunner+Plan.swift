@@ -36,7 +36,9 @@ extension TagRunner {
             let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?", arguments: [tagName ?? rule.name])
             var tracker = try ChangeTracker(tagID: tagID, in: db)
             var sampleIDs: [ChangeTracker.Change: [Int64]] = [:]
-            try RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOfSeconds).evaluate(in: db) { index, value in
+            let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
+            let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOfSeconds, liveTags: liveTags)
+            try evaluator.evaluate(in: db) { index, value in
                 let id = table.memberIDs[index]
                 if let (change, _) = tracker.record(member: id, value: value), sampleIDs[change, default: []].count < 5 {
                     sampleIDs[change, default: []].append(id)

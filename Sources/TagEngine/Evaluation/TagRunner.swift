@@ -52,6 +52,7 @@ public struct TagRunner: Sendable {
                 reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: Date()))
             }
         }
+        loaded = try RunOrder.sort(loaded, name: { $0.2.name }, dependencies: { $0.2.dependencies })
         progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "features"))
         let features = Set(loaded.flatMap { $0.2.features.map(\.spec) })
         let table = try pool.read { db in try FeatureComputer(asOf: asOfSeconds).compute(features, in: db) }
@@ -80,7 +81,8 @@ public struct TagRunner: Sendable {
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
         let total = table.count
-        try RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf).evaluate(in: db) { index, value in
+        let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
+        try RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags).evaluate(in: db) { index, value in
             try writer.accept(member: table.memberIDs[index], value: value)
             if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
         }

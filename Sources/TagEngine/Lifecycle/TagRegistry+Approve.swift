@@ -4,27 +4,41 @@ import GRDB
 extension TagRegistry {
     /// Approves the version of `name` that is the file's current content.
     ///
-    /// The approved version replaces the live one (which becomes superseded)
-    /// and the tag becomes active. Refused for retired tags, for a version
-    /// already live, and when the file's content is not a known proposal.
+    /// Needs the `approver` role. With four-eyes on (the default) the approver
+    /// may not be the version's proposer or the rule's owner. Every tag the
+    /// rule reads must be active. The approved version replaces the live one
+    /// (which becomes superseded) and the tag becomes active.
     public func approve(name: String, actor: String, files: [RuleFile], reason: String? = nil) throws -> TagVersionRecord {
         guard let file = files.first(where: { $0.name == name }) else {
             throw LifecycleError("no rule file declares tag \"\(name)\"; approval binds to a file's current content")
         }
-        return try pool.write { db in
-            guard var tag = try TagRecord.filter(Column("name") == name).fetchOne(db), let tagID = tag.id else {
-                throw LifecycleError("tag \"\(name)\" is not known to the store yet (run tagd check or tagd rules)")
-            }
+        return try Governance.write(pool) { db in
+            try Users.authorize(actor, needs: .approver, action: "approve", tag: name, in: db)
+            var tag = try Self.tag(name, in: db)
             if tag.state == .retired {
-                throw LifecycleError("tag \"\(name)\" is retired; restore it first (tagd restore), then approve the proposal")
+                throw LifecycleError("tag \"\(name)\" is retired; an admin restores it first (tagd restore), then it can be approved")
             }
-            guard var version = try TagVersionRecord.filter(Column("tag_id") == tagID && Column("hash") == file.hash).fetchOne(db)
+            guard var version = try TagVersionRecord.filter(Column("tag_id") == tag.id && Column("hash") == file.hash).fetchOne(db)
             else { throw LifecycleError("the current content of \(file.path) is not a recorded proposal; sync the rules first") }
             if version.id == tag.liveVersionId {
                 throw LifecycleError("version \(version.shortHash) of \"\(name)\" is already live (tag is \(tag.state.rawValue))")
             }
             guard version.state == .proposed else {
-                throw LifecycleError("version \(version.shortHash) of \"\(name)\" is \(version.state.rawValue); only a proposed version can be approved")
+                throw LifecycleError(
+                    "version \(version.shortHash) of \"\(name)\" is \(version.state.rawValue); only a proposed version can be approved (edit the file to propose again)")
+            }
+            if try Settings.value(.fourEyes, in: db) == "on" {
+                if version.proposedBy == actor || version.owner == actor {
+                    let role = version.proposedBy == actor ? "proposed" : "owns"
+                    throw LifecycleError(
+                        "four-eyes: \(actor) \(role) version \(version.shortHash) of \"\(name)\"; another approver must approve it")
+                }
+            }
+            let missing = try RuleDependencies.scan(version.source).filter { dependency in
+                try TagRecord.filter(Column("name") == dependency && Column("state") == TagState.active.rawValue).fetchCount(db) == 0
+            }
+            if !missing.isEmpty {
+                throw LifecycleError("\"\(name)\" reads tags that are not active: \(missing.joined(separator: ", ")); approve those first")
             }
             let now = Int64(Date().timeIntervalSince1970)
             if let live = tag.liveVersionId {
@@ -42,6 +56,14 @@ extension TagRegistry {
             try AuditLog.append(db, actor: actor, action: "approve", tag: name, versionHash: version.hash, reason: reason)
             return version
         }
+    }
+
+    /// The tag called `name`, or an error saying there is none.
+    static func tag(_ name: String, in db: Database) throws -> TagRecord {
+        guard let tag = try TagRecord.filter(Column("name") == name).fetchOne(db) else {
+            throw LifecycleError("no tag named \"\(name)\" (tagd rules lists them)")
+        }
+        return tag
     }
 
     /// The live (approved) versions of active tags, optionally only `names`.

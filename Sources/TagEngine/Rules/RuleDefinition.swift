@@ -33,4 +33,6 @@ public struct RuleDefinition: Sendable {
     public var line: Int
     /// Whether `evaluate` reads `m.attr` (the host then loads member attributes).
     public var usesAttributes: Bool
+    /// Tags the rule reads through `m.tags` (see ``RuleDependencies``).
+    public var dependencies: [String]
 }

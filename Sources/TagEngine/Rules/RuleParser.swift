@@ -36,10 +36,12 @@ struct RuleParser {
             guard case .function(let ref) = value else { throw fail("population must be a function(m) returning true or false") }
             population = ref
         }
+        if RuleDependencies.scan(source).contains(name) { throw fail("a tag cannot read itself through m.tags") }
         return RuleDefinition(
             name: name, title: title, category: category, owner: owner, kind: kind, values: values, refresh: refresh,
             description: fields["description"]?.stringValue, features: try features(), evaluate: evaluate,
-            population: population, file: file, line: line, usesAttributes: source.contains("attr"))
+            population: population, file: file, line: line, usesAttributes: source.contains("attr"),
+            dependencies: RuleDependencies.scan(source))
     }
 
     private func requiredString(_ key: String) throws(RuleError) -> String {

@@ -30,6 +30,7 @@ struct DemoCommand: ParsableCommand {
         Console.progress(data.description, final: true)
         let files = try options.catalog.scan()
         let registry = TagRegistry(pool: store.pool)
+        try Users(pool: store.pool).add(name: "demo", role: .admin, actor: "demo")
         let sync = try registry.sync(files, actor: "demo")
         for error in sync.errors { Console.note("rule error: \(error)") }
         for name in sync.proposed {

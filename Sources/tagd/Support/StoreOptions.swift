@@ -31,9 +31,9 @@ struct StoreOptions: ParsableArguments {
     var catalog: RuleCatalog { RuleCatalog(directory: rulesURL, pluginsDirectory: pluginsURL) }
 
     /// Scans the rules directory and records new or edited files as proposals.
-    func syncedFiles(_ store: MemberStore, quiet: Bool = false) throws -> [RuleFile] {
+    func syncedFiles(_ store: MemberStore, quiet: Bool = false, actor: String? = nil) throws -> [RuleFile] {
         let files = try catalog.scan()
-        let report = try TagRegistry(pool: store.pool).sync(files)
+        let report = try TagRegistry(pool: store.pool).sync(files, actor: actor ?? "rules-dir")
         if !quiet {
             for name in report.proposed { Console.note("proposed: \(name) (new or edited rule file; see tagd plan \(name))") }
             for error in report.errors { Console.note("rule error: \(error)") }

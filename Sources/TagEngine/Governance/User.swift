@@ -1,0 +1,17 @@
+import GRDB
+
+/// A person who acts on tags, with a role.
+public struct User: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "users"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// The login name, as given to `--as`.
+    public var name: String
+    /// What the user may do.
+    public var role: Role
+    /// When the user was added (epoch seconds).
+    public var createdAt: Int64
+    /// A disabled user can do nothing.
+    public var disabled: Bool
+}
