@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
         let files = try options.catalog.scan()
         let registry = TagRegistry(pool: store.pool)
         try Users(pool: store.pool).add(name: "demo", role: .admin, actor: "demo")
-        let sync = try registry.sync(files, actor: "demo")
+        let sync = try registry.sync(files)
         for error in sync.errors { Console.note("rule error: \(error)") }
         for name in sync.proposed {
             _ = try registry.approve(name: name, actor: "demo", files: files, reason: "demo")
