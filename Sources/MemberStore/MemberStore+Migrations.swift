@@ -10,8 +10,18 @@ extension MemberStore {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("v2-governance") { db in
+            try db.execute(sql: schemaV2)
+        }
         return migrator
     }
+
+    /// Reads of tags per day and channel (for the culling review), and the
+    /// rule files that do not load (shown by `tagd rules` and the server).
+    static let schemaV2 = """
+        CREATE TABLE tag_reads(tag_id INTEGER NOT NULL, day INTEGER NOT NULL, via TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, last_at INTEGER NOT NULL, PRIMARY KEY(tag_id, day, via)) WITHOUT ROWID;
+        CREATE TABLE rule_errors(path TEXT PRIMARY KEY, message TEXT NOT NULL, seen_at INTEGER NOT NULL);
+        """
 
     static let schemaV1 = """
         CREATE TABLE members(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, channel TEXT, registered_at INTEGER, gender TEXT, region TEXT, birthday TEXT, level INTEGER, attrs TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);

@@ -53,6 +53,12 @@ public struct TagRegistry: Sendable {
                 }
                 if try propose(file, summary: summary, actor: actor, now: now, in: db) { report.proposed.append(name) }
             }
+            try db.execute(sql: "DELETE FROM rule_errors")
+            for error in report.errors {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO rule_errors(path, message, seen_at) VALUES (?, ?, ?)",
+                    arguments: [error.file, error.description, now])
+            }
             for var tag in try TagRecord.fetchAll(db) where tag.kind == "tag" {
                 let present = byName[tag.name] != nil
                 if tag.state == .active, tag.orphaned == present {

@@ -24,6 +24,7 @@ struct MemberCommand: ParsableCommand {
         guard let member = try store.member(externalID: id) else { throw CLIError("no member with external id \(id)") }
         if let why { return try explain(why, member: member, registry: TagRegistry(pool: store.pool)) }
         let tags = try TagRegistry(pool: store.pool).tags(ofMember: member.id)
+        TagReads.record(tags.map(\.tag), via: "cli", pool: store.pool)
         let profile = Profile(
             externalID: member.externalID, attributes: member.displayAttributes, identities: member.identityMap, tags: tags)
         if json { return try Console.json(profile) }
@@ -37,6 +38,7 @@ struct MemberCommand: ParsableCommand {
 
     private func explain(_ tag: String, member: MemberRecord, registry: TagRegistry) throws {
         let trace = try registry.trace(memberID: member.id, externalID: member.externalID, tag: tag)
+        TagReads.record([tag], via: "cli", pool: registry.pool)
         if json { return try Console.json(trace) }
         guard let value = trace.value else {
             print("member \(member.externalID) has no live value of \(tag)")

@@ -9,16 +9,25 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "Tag names (default: every active tag).") var names: [String] = []
     @Option(help: "Reference time (default now); every window is relative to it.") var asOf: String?
+    @Flag(help: "Run exactly the tags that are due (tagd due), at --as-of or now.") var due = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: StoreOptions
 
     func run() throws {
         let store = try options.open()
         _ = try options.syncedFiles(store)
-        let live = try TagRegistry(pool: store.pool).liveVersions(names: names.isEmpty ? nil : names)
+        let registry = TagRegistry(pool: store.pool)
+        let at = try AsOf.parse(asOf)
+        var selected: [String]? = names.isEmpty ? nil : names
+        if due {
+            guard names.isEmpty else { throw CLIError("--due runs what is due; do not also name tags") }
+            selected = try registry.dueTags(at: at).filter(\.isDue).map(\.name)
+            if selected?.isEmpty == true { return print("nothing is due") }
+        }
+        let live = try registry.liveVersions(names: selected)
         if live.isEmpty { throw CLIError("no active tags to run: approve a rule first (tagd approve NAME --as USER)") }
         let reports = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
-            .run(live, asOf: try AsOf.parse(asOf), trigger: "cli", progress: RunCommand.showProgress)
+            .run(live, asOf: at, trigger: due ? "due" : "cli", progress: RunCommand.showProgress)
         if json { return try Console.json(reports) }
         print(RunCommand.table(reports))
         if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }

@@ -15,6 +15,7 @@ struct TagCommand: ParsableCommand {
         let store = try options.open()
         _ = try options.syncedFiles(store, quiet: true)
         let detail = try TagRegistry(pool: store.pool).detail(name: name)
+        TagReads.record([name], via: "cli", pool: store.pool)
         if json { return try Console.json(detail) }
         let o = detail.overview
         print("\(o.name): \(o.title ?? "")")
