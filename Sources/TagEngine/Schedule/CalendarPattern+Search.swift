@@ -10,7 +10,7 @@ extension CalendarPattern {
     /// Walks local days, then the allowed hours, then the allowed minutes; days
     /// and hours that cannot contain a later slot are skipped without resolving.
     func next(after time: TimeInterval, in zone: TimeZone) -> Int? {
-        let instant = Int(time.rounded(.down))
+        let instant = Self.wholeSeconds(time)
         // Start a day early: a fall-back overlap can repeat yesterday's wall times.
         let first = CivilDay(containingWall: ZoneDay.wall(of: instant, in: zone)).number - 1
         let hourValues = hours.values, minuteValues = minutes.values
@@ -37,7 +37,7 @@ extension CalendarPattern {
     /// The last slot at or before `time` (seconds since the epoch), or `nil` if
     /// none fell within about five years.
     func previous(atOrBefore time: TimeInterval, in zone: TimeZone) -> Int? {
-        let instant = Int(time.rounded(.down))
+        let instant = Self.wholeSeconds(time)
         // Start a day late, for the same reason as `next(after:in:)`.
         let first = CivilDay(containingWall: ZoneDay.wall(of: instant, in: zone)).number + 1
         let hourValues = Array(hours.values.reversed()), minuteValues = Array(minutes.values.reversed())
@@ -59,6 +59,38 @@ extension CalendarPattern {
             if let best { return best }
         }
         return nil
+    }
+
+    /// How many slots fall in `(start, end]`, stopping at `limit`, and the first.
+    /// Walks each day once instead of calling ``next(after:in:)`` per slot.
+    func slots(after start: TimeInterval, through end: TimeInterval, limit: Int, in zone: TimeZone) -> (count: Int, first: Int?) {
+        guard let first = next(after: start, in: zone), TimeInterval(first) <= end else { return (0, nil) }
+        let firstDay = CivilDay(containingWall: ZoneDay.wall(of: first, in: zone)).number - 1
+        let lastDay = CivilDay(containingWall: ZoneDay.wall(of: Self.wholeSeconds(end), in: zone)).number + 1
+        let hourValues = hours.values, minuteValues = minutes.values
+        var count = 0
+        for number in firstDay...max(firstDay, lastDay) {
+            let day = CivilDay(number: number)
+            guard matches(day) else { continue }
+            let zoneDay = ZoneDay(day, in: zone)
+            for hour in hourValues {
+                for minute in minuteValues {
+                    let (once, again) = zoneDay.instants(forWall: day.wallStart + hour * 3600 + minute * 60)
+                    for instant in [once, firesInRepeatedHour ? again : nil].compactMap({ $0 })
+                    where TimeInterval(instant) > start && TimeInterval(instant) <= end {
+                        count += 1
+                        if count == limit { return (count, first) }
+                    }
+                }
+            }
+        }
+        return (count, first)
+    }
+
+    /// `time` rounded down, clamped to ±10^13 seconds (about ±300,000 years) so
+    /// absurd dates cannot overflow.
+    private static func wholeSeconds(_ time: TimeInterval) -> Int {
+        Int(min(max(time, -1e13), 1e13).rounded(.down))
     }
 
     /// The earliest (or `latest`) instant at which `wall` fires and that

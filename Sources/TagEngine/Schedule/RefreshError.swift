@@ -18,6 +18,7 @@ public struct RefreshError: Error, Sendable, Hashable, CustomStringConvertible {
         each optionally followed by "in <IANA time zone>"
         """
 
+    /// The problem and the accepted forms, on one line.
     public var description: String {
         "invalid refresh \"\(input)\": \(problem); \(Self.acceptedForms)"
     }

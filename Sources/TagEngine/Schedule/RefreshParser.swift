@@ -41,6 +41,9 @@ struct RefreshParser {
         case "weekly":
             return try weekly(rest)
         case let first where first.first.map({ $0.isNumber || $0 == "*" }) == true:
+            if words.count == 1, first.contains(where: \.isLetter) {
+                throw ScheduleProblem("\"\(first)\" is not a known form; did you mean \"every \(first)\"?")
+            }
             guard words.count == 5 else {
                 throw ScheduleProblem("a cron expression needs 5 fields (minute hour day-of-month month day-of-week), got \(words.count)")
             }
@@ -148,6 +151,7 @@ struct RefreshParser {
 
     /// The IANA zone called `name` (exact spelling first, then case-insensitive).
     private static func timeZone(named name: String) throws(ScheduleProblem) -> TimeZone {
+        if ["UTC", "GMT"].contains(name.uppercased()) { return RefreshSchedule.utc }
         if let zone = TimeZone(identifier: name) { return zone }
         if let known = TimeZone.knownTimeZoneIdentifiers.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }),
             let zone = TimeZone(identifier: known) {

@@ -36,16 +36,10 @@ extension RefreshSchedule {
             let through = (end.timeIntervalSince1970 / step).rounded(.down)
             let count = Int(min(through - before, TimeInterval(Self.missedSlotLimit)))
             return (count, count > 0 ? Date(timeIntervalSince1970: (before + 1) * step) : nil)
-        case .calendar:
-            var count = 0
-            var first: Date?
-            var cursor = start
-            while count < Self.missedSlotLimit, let slot = next(after: cursor), slot <= end {
-                if first == nil { first = slot }
-                count += 1
-                cursor = slot
-            }
-            return (count, first)
+        case .calendar(let pattern):
+            let (count, first) = pattern.slots(
+                after: start.timeIntervalSince1970, through: end.timeIntervalSince1970, limit: Self.missedSlotLimit, in: timeZone)
+            return (count, first.map { Date(timeIntervalSince1970: TimeInterval($0)) })
         }
     }
 }
