@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tagd", targets: ["tagd"]),
+        .library(name: "TagServer", targets: ["TagServer"]),
         .library(name: "TagEngine", targets: ["TagEngine"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MemberStore", targets: ["MemberStore"]),
@@ -13,20 +14,58 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
         .target(name: "MemberStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "TagEngine", dependencies: ["LuaHost", "MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .executableTarget(name: "tagd", dependencies: [
-            .product(name: "GRDB", package: "GRDB.swift"),
-            "TagEngine", "MemberStore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "TagEngine",
+            dependencies: [
+                "LuaHost", "MemberStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "TagServer",
+            dependencies: [
+                "TagEngine", "MemberStore", "LuaHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("openapi.json")]),
+        .executableTarget(
+            name: "tagd",
+            dependencies: [
+                "TagServer", "TagEngine", "MemberStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
         .testTarget(name: "MemberStoreTests", dependencies: ["MemberStore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TagEngineTests", dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TagEngineTests",
+            dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TagServerTests",
+            dependencies: [
+                "TagServer", "TagEngine", "MemberStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
     ]
 )

@@ -18,6 +18,8 @@ final class ByteStream {
     private var bytesFromFile: Int64 = 0
     private let descriptor: Int32
     private let chunkSize: Int
+    /// Where `read(2)` puts each chunk before it is appended to `buffer`.
+    private let scratch: UnsafeMutableBufferPointer<UInt8>
     private let path: String
 
     init(path: String, chunkSize: Int = 1 << 20) throws(ImportError) {
@@ -33,11 +35,13 @@ final class ByteStream {
         descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw ImportError(file: path, reason: .unreadable(Self.lastError())) }
         totalBytes = Int64(info.st_size)
+        scratch = .allocate(capacity: chunkSize)
         buffer.reserveCapacity(chunkSize * 2)
     }
 
     deinit {
         close(descriptor)
+        scratch.deallocate()
     }
 
     /// Bytes consumed by the parser so far.
@@ -50,19 +54,12 @@ final class ByteStream {
             buffer.removeSubrange(0..<start)
             start = 0
         }
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
         var readCount = 0
         repeat {
-            readCount = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress.map { $0 + oldCount }, chunkSize)
-            }
+            readCount = read(descriptor, scratch.baseAddress, chunkSize)
         } while readCount < 0 && errno == EINTR
-        guard readCount >= 0 else {
-            buffer.removeSubrange(oldCount...)
-            throw ImportError(file: path, reason: .unreadable(Self.lastError()))
-        }
-        buffer.removeSubrange((oldCount + readCount)...)
+        guard readCount >= 0 else { throw ImportError(file: path, reason: .unreadable(Self.lastError())) }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<readCount]))
         bytesFromFile += Int64(readCount)
         if readCount == 0 { isAtEOF = true }
         return readCount > 0

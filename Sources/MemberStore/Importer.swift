@@ -20,8 +20,12 @@ public struct Importer: Sendable {
 
     /// Imports `file` as records of `kind`.
     ///
+    /// The file is parsed on a helper thread while rows are written on the
+    /// database writer's queue.
+    ///
     /// - Parameter progress: called every ``ImportOptions/progressEvery`` rows
-    ///   and once at the end, on the calling thread.
+    ///   and once at the end, synchronously from the writer's queue (not
+    ///   necessarily the calling thread); keep it cheap.
     /// - Throws: ``ImportError`` naming file, line and column; nothing of the
     ///   file is stored when it throws.
     public func run(
@@ -37,37 +41,37 @@ public struct Importer: Sendable {
             format = try Self.sniff(stream)
         }
         let options = self.options
+        let totalBytes = stream.totalBytes
+        let pipe = ImportPipe()
+        RecordProducer(kind: kind, file: file, format: format, stream: stream, pipe: pipe).start()
         let session: ImportSession
         do {
-            // Throwing out of the closure rolls the whole file back.
-            session = try store.pool.write { db in
-                let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-                try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
-                defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
+            // Throwing out of the transaction rolls the whole file back.
+            session = try store.bulkWrite { db in
                 let session = try ImportSession(
-                    kind: kind, file: file, options: options, writer: IngestWriter(db: db), stream: stream,
+                    file: file, options: options, writer: IngestWriter(db: db), totalBytes: totalBytes,
                     start: start, progress: progress)
-                switch format {
-                case .csv: try session.readCSV()
-                case .ndjson: try session.readNDJSON()
+                do {
+                    try session.consume(pipe)
+                } catch {
+                    pipe.cancel()
+                    pipe.waitForProducer()
+                    throw error
                 }
                 return session
             }
         } catch let error as ImportError {
             throw error
         } catch {
+            pipe.cancel()
+            pipe.waitForProducer()
             throw ImportError(file: file, reason: .database("\(error)"))
         }
-        try? store.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
         return ImportSummary(
             kind: kind, file: file, format: format, rowsRead: session.rowsRead, counts: session.writer.counts,
             badRowCount: session.badRowCount, badRows: session.badRows,
             seconds: Self.seconds(since: start))
     }
-
-    /// Page cache for the import connection: big enough that index pages of
-    /// large tables stay in memory during one big transaction.
-    static let importCacheKiB = 256 * 1024
 
     private static func sniff(_ stream: ByteStream) throws(ImportError) -> ImportFormat {
         try stream.firstSignificantByte() == UInt8(ascii: "{") ? .ndjson : .csv

@@ -8,17 +8,33 @@ extension IngestWriter {
         let id: Int64
         if let existing = try existingMemberID(for: member.externalID) {
             id = existing
-            let attrs: String? = member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs)
-            try statements.updateMember.execute(arguments: [
-                member.channel, member.registeredAt, member.gender, member.region, member.birthday,
-                member.level, attrs, now, id,
-            ])
+            let update = statements.updateMember
+            update.reset()
+            update.bind(1, member.channel)
+            update.bind(2, member.registeredAt)
+            update.bind(3, member.gender)
+            update.bind(4, member.region)
+            update.bind(5, member.birthday)
+            update.bind(6, member.level)
+            update.bind(7, member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs))
+            update.bind(8, now)
+            update.bind(9, existing)
+            try update.execute()
             count { $0.updated += 1 }
         } else {
-            try statements.insertMember.execute(arguments: [
-                member.externalID, member.channel, member.registeredAt, member.gender, member.region,
-                member.birthday, member.level, JSONValue.jsonString(of: member.attrs), now, now,
-            ])
+            let insert = statements.insertMember
+            insert.reset()
+            insert.bind(1, member.externalID)
+            insert.bind(2, member.channel)
+            insert.bind(3, member.registeredAt)
+            insert.bind(4, member.gender)
+            insert.bind(5, member.region)
+            insert.bind(6, member.birthday)
+            insert.bind(7, member.level)
+            insert.bind(8, JSONValue.jsonString(of: member.attrs))
+            insert.bind(9, now)
+            insert.bind(10, now)
+            try insert.execute()
             id = db.lastInsertedRowID
             remember(member.externalID, id)
             count {
@@ -27,7 +43,12 @@ extension IngestWriter {
             }
         }
         for (channel, externalID) in member.identities {
-            try statements.upsertIdentity.execute(arguments: [channel, externalID, id])
+            let upsert = statements.upsertIdentity
+            upsert.reset()
+            upsert.bind(1, channel)
+            upsert.bind(2, externalID)
+            upsert.bind(3, id)
+            try upsert.execute()
             count { $0.identities += 1 }
         }
     }
@@ -35,20 +56,35 @@ extension IngestWriter {
     /// Inserts an order (ignored as a duplicate if its key is already stored).
     public func write(_ order: OrderInput) throws {
         let memberID = try memberID(for: order.member)
-        try statements.insertOrder.execute(arguments: [
-            memberID, order.ts, order.amount, order.channel, order.category, order.product,
-            order.isNewProduct, order.coupon, order.paid, order.key,
-        ])
+        let insert = statements.insertOrder
+        insert.reset()
+        insert.bind(1, memberID)
+        insert.bind(2, order.ts)
+        insert.bind(3, order.amount)
+        insert.bind(4, order.channel)
+        insert.bind(5, order.category)
+        insert.bind(6, order.product)
+        insert.bind(7, order.isNewProduct)
+        insert.bind(8, order.coupon)
+        insert.bind(9, order.paid)
+        insert.bind(10, order.key)
+        try insert.execute()
         recordInsert()
     }
 
     /// Inserts an event (ignored as a duplicate if its key is already stored).
     public func write(_ event: EventInput) throws {
         let memberID = try memberID(for: event.member)
-        try statements.insertEvent.execute(arguments: [
-            memberID, event.ts, event.type, event.category, event.keyword,
-            JSONValue.jsonString(of: event.props), event.key,
-        ])
+        let insert = statements.insertEvent
+        insert.reset()
+        insert.bind(1, memberID)
+        insert.bind(2, event.ts)
+        insert.bind(3, event.type)
+        insert.bind(4, event.category)
+        insert.bind(5, event.keyword)
+        insert.bind(6, JSONValue.jsonString(of: event.props))
+        insert.bind(7, event.key)
+        try insert.execute()
         recordInsert()
     }
 

@@ -5,43 +5,43 @@ extension IngestWriter {
     struct Statements {
         let selectMember: Statement
         let insertBareMember: Statement
-        let insertMember: Statement
-        let updateMember: Statement
-        let upsertIdentity: Statement
-        let insertOrder: Statement
-        let insertEvent: Statement
+        let insertMember: RawStatement
+        let updateMember: RawStatement
+        let upsertIdentity: RawStatement
+        let insertOrder: RawStatement
+        let insertEvent: RawStatement
 
         init(_ db: Database) throws {
             selectMember = try db.cachedStatement(sql: "SELECT id FROM members WHERE external_id = ?")
             insertBareMember = try db.cachedStatement(
                 sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?)")
-            insertMember = try db.cachedStatement(
+            insertMember = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO members(external_id, channel, registered_at, gender, region, birthday, level, \
                     attrs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            updateMember = try db.cachedStatement(
+                    """))
+            updateMember = try RawStatement(db.makeStatement(
                 sql: """
                     UPDATE members SET channel = coalesce(?1, channel), registered_at = coalesce(?2, registered_at), \
                     gender = coalesce(?3, gender), region = coalesce(?4, region), birthday = coalesce(?5, birthday), \
                     level = coalesce(?6, level), attrs = CASE WHEN ?7 IS NULL THEN attrs ELSE json_patch(attrs, ?7) END, \
                     updated_at = ?8 WHERE id = ?9
-                    """)
-            upsertIdentity = try db.cachedStatement(
+                    """))
+            upsertIdentity = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO identities(channel, external_id, member_id) VALUES (?, ?, ?) \
                     ON CONFLICT(channel, external_id) DO UPDATE SET member_id = excluded.member_id
-                    """)
-            insertOrder = try db.cachedStatement(
+                    """))
+            insertOrder = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO orders(member_id, ts, amount, channel, category, product, is_new_product, coupon, \
                     paid, order_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_key) DO NOTHING
-                    """)
-            insertEvent = try db.cachedStatement(
+                    """))
+            insertEvent = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO events(member_id, ts, type, category, keyword, props, event_key) \
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING
-                    """)
+                    """))
         }
     }
 }

@@ -16,6 +16,8 @@ public final class IngestWriter {
     public private(set) var counts = IngestCounts()
 
     private var memberIDs: [String: Int64] = [:]
+    /// The most recent member, since exports are often grouped by member.
+    private var lastMember: (externalID: String, id: Int64)?
     private static let memberCacheLimit = 4_000_000
     let statements: Statements
 
@@ -47,7 +49,11 @@ public final class IngestWriter {
     }
 
     func existingMemberID(for externalID: String) throws -> Int64? {
-        if let id = memberIDs[externalID] { return id }
+        if let last = lastMember, last.externalID == externalID { return last.id }
+        if let id = memberIDs[externalID] {
+            lastMember = (externalID, id)
+            return id
+        }
         guard let id = try Int64.fetchOne(statements.selectMember, arguments: [externalID]) else { return nil }
         remember(externalID, id)
         return id
@@ -56,6 +62,7 @@ public final class IngestWriter {
     func remember(_ externalID: String, _ id: Int64) {
         if memberIDs.count >= Self.memberCacheLimit { memberIDs.removeAll(keepingCapacity: true) }
         memberIDs[externalID] = id
+        lastMember = (externalID, id)
     }
 
     func count(_ update: (inout IngestCounts) -> Void) {

@@ -6,7 +6,7 @@ extension MemberStore {
     /// Either every record is written or, on error, none is.
     public func ingest(_ records: [IngestRecord]) throws(StoreError) -> IngestCounts {
         do {
-            return try pool.write { db in
+            return try bulkWrite { db in
                 let writer = try IngestWriter(db: db)
                 for record in records { try writer.write(record) }
                 return writer.counts

@@ -13,6 +13,9 @@ extension MemberStore {
         migrator.registerMigration("v2-governance") { db in
             try db.execute(sql: schemaV2)
         }
+        migrator.registerMigration("v3-server") { db in
+            try db.execute(sql: schemaV3)
+        }
         return migrator
     }
 
@@ -21,6 +24,11 @@ extension MemberStore {
     static let schemaV2 = """
         CREATE TABLE tag_reads(tag_id INTEGER NOT NULL, day INTEGER NOT NULL, via TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, last_at INTEGER NOT NULL, PRIMARY KEY(tag_id, day, via)) WITHOUT ROWID;
         CREATE TABLE rule_errors(path TEXT PRIMARY KEY, message TEXT NOT NULL, seen_at INTEGER NOT NULL);
+        """
+
+    /// API tokens (only their SHA-256 is stored) for the HTTP server.
+    static let schemaV3 = """
+        CREATE TABLE api_tokens(hash TEXT PRIMARY KEY, user TEXT NOT NULL, label TEXT, created_at INTEGER NOT NULL, last_used_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0);
         """
 
     static let schemaV1 = """

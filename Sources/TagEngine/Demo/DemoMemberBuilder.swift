@@ -4,7 +4,8 @@ import Foundation
 /// events) into reusable buffers, for ``DemoGenerator``.
 ///
 /// Each member draws from its own random stream, derived from the seed and
-/// the member id, so member `n` is the same whatever the other options. The
+/// the member id, so member `n` does not depend on how many members are
+/// generated (only on the seed, `asOf` and the two averages). The
 /// buffers are reused from member to member: building allocates only the
 /// member's own strings.
 struct DemoMemberBuilder {
@@ -60,8 +61,6 @@ struct DemoMemberBuilder {
     let ordersEnabled: Bool
     let eventsEnabled: Bool
     private let wechatPrefix: String
-    private let phoneOffset: UInt64
-    private let accountSalt: UInt64
 
     private(set) var member = Member()
     private(set) var identities: [Identity] = []
@@ -80,9 +79,7 @@ struct DemoMemberBuilder {
         orderScale = DemoArchetype.scale(target: ordersPerMember, minimum: \.minOrders, extra: \.extraOrders)
         eventScale = DemoArchetype.scale(target: eventsPerMember, minimum: \.minEvents, extra: \.extraEvents)
         var setup = DemoRandom(seed: seed, stream: .max)
-        wechatPrefix = String(DemoText.base64("o", setup.next(), 0, extra: 0).prefix(6))
-        phoneOffset = setup.next() % 1_000_000_000
-        accountSalt = setup.next()
+        wechatPrefix = DemoText.base64("o", setup.next(), chars: 5, 0, chars: 0)
         identities.reserveCapacity(4)
         orders.reserveCapacity(64)
         events.reserveCapacity(256)
@@ -164,29 +161,31 @@ struct DemoMemberBuilder {
             if !channels.contains(candidate) { channels.append(candidate) }
         }
         for channel in channels.sorted() {
-            identities.append(Identity(channel: channel, value: identityValue(channel)))
+            let value = identityValue(channel)
+            identities.append(Identity(channel: channel, value: value))
         }
     }
 
-    /// A per-member identity text; distinct members always get distinct
-    /// values (each is a bijection of the member id).
-    private func identityValue(_ channel: Int) -> String {
+    /// A per-member identity text. Values grow with the member id (a
+    /// random step per member), so distinct members get distinct values and
+    /// the `identities` primary key is filled by appends, not random inserts
+    /// (which would dominate the generation time of a million members).
+    private mutating func identityValue(_ channel: Int) -> String {
         let id = UInt64(member.id)
         switch channel {
         case DemoCatalog.idWechat:
-            let key = DemoRandom.mix(id ^ accountSalt)
-            return DemoText.base64(wechatPrefix, key, DemoRandom.mix(key), extra: 11)
+            // `o` + 5 account characters + 6 ordered + 16 random = 28, like an openid.
+            let key = id &* 16_411 &+ UInt64(rng.below(16_411))
+            return DemoText.base64(wechatPrefix, key, chars: 6, rng.next(), chars: 10)
+                + DemoText.base64("", rng.next(), chars: 6, 0, chars: 0)
         case DemoCatalog.idPhone:
-            // 3^18 is coprime with 10^9: a bijection of ids below 10^9.
-            let number = (id &* 387_420_489 &+ phoneOffset) % 1_000_000_000
-            return DemoText.padded("13", number, width: 9)
+            // 13xxxxxxxxx up to about 1M members, 14... beyond.
+            return DemoText.padded("1", 3_000_000_000 &+ id &* 953 &+ UInt64(rng.below(953)), width: 10)
         case DemoCatalog.idTmall:
-            // Odd multipliers are bijections modulo 2^40 (< 36^8).
-            let key = (id &* 0x9E37_79B9_7F4B &+ accountSalt) & 0xFF_FFFF_FFFF
-            return DemoText.base36("tb_", key, chars: 8)
+            return DemoText.padded("tb", 1_000_000_000 &+ id &* 4_099 &+ UInt64(rng.below(4_099)), width: 10)
         default:
-            let key = (id &* 0xC2B2_AE3D_27D5 &+ (accountSalt >> 24)) & 0xFF_FFFF_FFFF
-            return DemoText.base36("jd_", key, chars: 8)
+            // 36^7 * 10: a leading `a` up to about 2M members.
+            return DemoText.base36("jd_", 783_641_640_960 &+ id &* 34_981 &+ UInt64(rng.below(34_981)), chars: 8)
         }
     }
 

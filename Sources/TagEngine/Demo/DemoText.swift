@@ -3,7 +3,7 @@
 /// into a new `String`'s UTF-8 storage. Locale-independent by construction.
 enum DemoText {
     private static let base36: [UInt8] = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
-    private static let base64URL: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let sortedBase64: [UInt8] = Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".utf8)
 
     /// `prefix` followed by `value` in decimal, zero-padded to `width` digits
     /// (more digits when the value needs them), e.g. `M0000042`.
@@ -27,8 +27,8 @@ enum DemoText {
         }
     }
 
-    /// `prefix` followed by the low `chars * 5.17` bits of `value` in
-    /// lowercase base 36, exactly `chars` characters.
+    /// `prefix` followed by `value` modulo `36^chars` in lowercase base 36,
+    /// zero-padded to exactly `chars` characters (texts sort like numbers).
     static func base36(_ prefix: StaticString, _ value: UInt64, chars: Int) -> String {
         let prefixCount = prefix.utf8CodeUnitCount
         return String(unsafeUninitializedCapacity: prefixCount + chars) { buffer in
@@ -43,23 +43,28 @@ enum DemoText {
         }
     }
 
-    /// `prefix` followed by 11 base64url characters of `first` (all 64 bits,
-    /// so distinct values give distinct texts) and `extra` more characters
-    /// of `second`.
-    static func base64(_ prefix: String, _ first: UInt64, _ second: UInt64, extra: Int) -> String {
-        var out = prefix
-        out.reserveCapacity(prefix.utf8.count + 11 + extra)
-        var v = first
-        for _ in 0..<11 {
-            out.unicodeScalars.append(Unicode.Scalar(base64URL[Int(v & 63)]))
-            v >>= 6
+    /// `prefix` followed by `first` in `firstChars` and `second` in
+    /// `secondChars` base-64 digits, most significant first, with the
+    /// base64url characters in ASCII order (`-0-9A-Z_a-z`): fixed-width
+    /// texts sort like the numbers they encode.
+    static func base64(_ prefix: String, _ first: UInt64, chars firstChars: Int, _ second: UInt64, chars secondChars: Int) -> String {
+        var prefix = prefix
+        return prefix.withUTF8 { head in
+            String(unsafeUninitializedCapacity: head.count + firstChars + secondChars) { buffer in
+                for i in 0..<head.count { buffer[i] = head[i] }
+                var v = first
+                for i in stride(from: head.count + firstChars - 1, through: head.count, by: -1) {
+                    buffer[i] = sortedBase64[Int(v & 63)]
+                    v >>= 6
+                }
+                v = second
+                for i in stride(from: head.count + firstChars + secondChars - 1, through: head.count + firstChars, by: -1) {
+                    buffer[i] = sortedBase64[Int(v & 63)]
+                    v >>= 6
+                }
+                return head.count + firstChars + secondChars
+            }
         }
-        v = second
-        for _ in 0..<extra {
-            out.unicodeScalars.append(Unicode.Scalar(base64URL[Int(v & 63)]))
-            v >>= 6
-        }
-        return out
     }
 
     /// The civil date (`YYYY-MM-DD`, proleptic Gregorian) of a day number

@@ -17,11 +17,13 @@ struct ChangeTracker {
     private(set) var changed = 0
     private(set) var distribution: [String: Int] = [:]
 
-    /// Loads the live values of tag `tagID` (none for a tag that never ran).
-    init(tagID: Int64?, in db: Database) throws {
+    /// Loads the live values of tag `tagID` (none for a tag that never ran),
+    /// of every member or only of store ids `members`.
+    init(tagID: Int64?, members: [Int64]? = nil, in db: Database) throws {
         guard let tagID else { return }
+        let filter = members.map { " AND member_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT member_id, value FROM member_tags WHERE tag_id = ? ORDER BY member_id", arguments: [tagID])
+            db, sql: "SELECT member_id, value FROM member_tags WHERE tag_id = ?\(filter) ORDER BY member_id", arguments: [tagID])
         while let row = try rows.next() {
             liveIDs.append(row[0])
             liveValues.append(row[1])

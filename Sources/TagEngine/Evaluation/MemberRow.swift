@@ -52,7 +52,9 @@ extension LuaValue {
 extension RuleEvaluator {
     /// Calls `body(index, member)` for every member of the table, in order.
     func forEachMember(in db: Database, _ body: (Int, MemberRow) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(MemberRow.columns) FROM members ORDER BY id")
+        // A few members (realtime): fetch just them; everyone: one ordered scan.
+        let filter = table.count <= 1_000 ? " WHERE id IN (\(table.memberIDs.map(String.init).joined(separator: ",")))" : ""
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(MemberRow.columns) FROM members\(filter) ORDER BY id")
         var index = 0
         while let row = try rows.next(), index < table.count {
             let id: Int64 = row[0]

@@ -1,12 +1,17 @@
+import Foundation
+
 /// Statistics over the population of one rule run, answered for `pop.*` in
 /// `evaluate`. Computed lazily per feature from the ``FeatureTable``: values
 /// of members outside the rule's `population` and nil values are left out.
-final class PopulationStats {
+///
+/// Thread-safe: realtime evaluation shares one instance between Lua states.
+final class PopulationStats: @unchecked Sendable {
     let table: FeatureTable
     let featuresByName: [String: FeatureSpec]
     let included: [Bool]?
     let size: Int
     private var sortedCache: [String: [Double]] = [:]
+    private let lock = NSLock()
 
     init(table: FeatureTable, featuresByName: [String: FeatureSpec], included: [Bool]?) {
         self.table = table
@@ -32,6 +37,8 @@ final class PopulationStats {
 
     /// Non-nil values of the population for feature `name`, ascending.
     func sorted(_ name: String) throws -> [Double] {
+        lock.lock()
+        defer { lock.unlock() }
         if let cached = sortedCache[name] { return cached }
         guard let spec = featuresByName[name] else {
             throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())

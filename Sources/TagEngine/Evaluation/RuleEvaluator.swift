@@ -36,16 +36,23 @@ final class RuleEvaluator {
 
     /// Runs the rule over every member; `sink(memberIndex, value)` gets the
     /// value to store (`nil`: no tag), in ascending member order.
-    func evaluate(in db: Database, sink: (Int, String?) throws -> Void) throws {
+    ///
+    /// - Parameter population: statistics to answer `pop` from (realtime
+    ///   evaluation passes those of the last full run); by default they are
+    ///   computed over this table.
+    @discardableResult
+    func evaluate(
+        in db: Database, population: PopulationStats? = nil, isCancelled: () -> Bool = { false },
+        sink: (Int, String?) throws -> Void
+    ) throws -> PopulationStats {
         let included = try rule.population.map { try populationMask($0, in: db) }
-        let stats = PopulationStats(
-            table: table, featuresByName: Dictionary(uniqueKeysWithValues: rule.features.map { ($0.name, $0.spec) }),
-            included: included)
+        let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)
         defer { lua.release(pop) }
         let converter = MemberValue(rule: rule)
         let base = lua.top
         try forEachMember(in: db) { index, member in
+            if index % 10_000 == 0, isCancelled() { throw RunError.cancelled(rule.name) }
             if let included, !included[index] { return try sink(index, nil) }
             lua.pushRef(rule.evaluate)
             pushMember(index, member)
@@ -64,10 +71,15 @@ final class RuleEvaluator {
                     name: rule.name, file: rule.file, line: rule.line, member: member.externalID, message: error.message)
             }
         }
+        return stats
+    }
+
+    var featuresByName: [String: FeatureSpec] {
+        Dictionary(uniqueKeysWithValues: rule.features.map { ($0.name, $0.spec) })
     }
 
     /// Which members `population(m)` keeps.
-    private func populationMask(_ function: LuaRef, in db: Database) throws -> [Bool] {
+    func populationMask(_ function: LuaRef, in db: Database) throws -> [Bool] {
         var mask = [Bool](repeating: false, count: table.count)
         let base = lua.top
         try forEachMember(in: db) { index, member in

@@ -12,6 +12,8 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
     case notRunnable(String)
     /// The store failed.
     case store(String)
+    /// The run was stopped (server shutdown) and rolled back.
+    case cancelled(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
         case .load(let error): return error.description
         case .notRunnable(let message): return message
         case .store(let message): return "store error: \(message)"
+        case .cancelled(let name): return "run of \(name) cancelled (shutdown); rolled back, live values unchanged"
         }
     }
 }

@@ -13,12 +13,12 @@ struct RunWriter {
     private let delete: Statement
     private let history: Statement
 
-    init(db: Database, tagID: Int64, runID: Int64, asOf: Int64) throws {
+    init(db: Database, tagID: Int64, runID: Int64, asOf: Int64, members: [Int64]? = nil) throws {
         self.db = db
         self.tagID = tagID
         self.runID = runID
         self.asOf = asOf
-        tracker = try ChangeTracker(tagID: tagID, in: db)
+        tracker = try ChangeTracker(tagID: tagID, members: members, in: db)
         insert = try db.cachedStatement(
             sql: "INSERT INTO member_tags(tag_id, member_id, value, since, run_id) VALUES (?, ?, ?, ?, ?)")
         update = try db.cachedStatement(

@@ -36,9 +36,23 @@ public struct TagRunner: Sendable {
     }
 
     /// Runs the live versions `versions` at `asOf`.
+    ///
+    /// - Parameter isCancelled: checked every 10,000 members; when it says
+    ///   yes the rule's transaction rolls back and the run is recorded as failed.
     public func run(
         _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String,
-        progress: (@Sendable (Progress) -> Void)? = nil
+        progress: (@Sendable (Progress) -> Void)? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws -> [RunReport] {
+        try run(versions, asOf: asOf, trigger: trigger, progress: progress, isCancelled: isCancelled, onStats: nil)
+    }
+
+    /// ``run(_:asOf:trigger:progress:isCancelled:)``, also handing each
+    /// successful rule's population statistics to `onStats` (realtime
+    /// evaluation keeps them to answer `pop` between full runs).
+    func run(
+        _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String,
+        progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool,
+        onStats: ((String, PopulationStats) -> Void)?
     ) throws -> [RunReport] {
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
@@ -61,7 +75,8 @@ public struct TagRunner: Sendable {
             do {
                 reports.append(try pool.write { db in
                     try runOne(rule, tag: tag, version: version, table: table, lua: lua, asOf: asOfSeconds,
-                               trigger: trigger, started: started, progress: progress, in: db)
+                               trigger: trigger, started: started, progress: progress, isCancelled: isCancelled,
+                               onStats: onStats, in: db)
                 })
             } catch {
                 reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: started))
@@ -72,7 +87,8 @@ public struct TagRunner: Sendable {
 
     private func runOne(
         _ rule: RuleDefinition, tag: TagRecord, version: TagVersionRecord, table: FeatureTable, lua: LuaState,
-        asOf: Int64, trigger: String, started: Date, progress: (@Sendable (Progress) -> Void)?, in db: Database
+        asOf: Int64, trigger: String, started: Date, progress: (@Sendable (Progress) -> Void)?,
+        isCancelled: () -> Bool, onStats: ((String, PopulationStats) -> Void)?, in db: Database
     ) throws -> RunReport {
         guard let tagID = tag.id else { throw RunError.store("tag without id") }
         try db.execute(
@@ -82,10 +98,12 @@ public struct TagRunner: Sendable {
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
         let total = table.count
         let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
-        try RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags).evaluate(in: db) { index, value in
+        let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
+        let stats = try evaluator.evaluate(in: db, isCancelled: isCancelled) { index, value in
             try writer.accept(member: table.memberIDs[index], value: value)
             if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
         }
+        onStats?(rule.name, stats)
         let t = writer.tracker
         let finished = Date()
         try db.execute(

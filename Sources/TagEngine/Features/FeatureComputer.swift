@@ -5,11 +5,17 @@ import GRDB
 struct FeatureComputer {
     let asOf: Int64
 
-    func compute(_ features: Set<FeatureSpec>, in db: Database) throws -> FeatureTable {
-        let ids = try ContiguousArray(Int64.fetchCursor(db, sql: "SELECT id FROM members ORDER BY id"))
+    /// Computes `features` for every member, or only for store ids `members`.
+    func compute(_ features: Set<FeatureSpec>, in db: Database, members: [Int64]? = nil) throws -> FeatureTable {
+        let ids: ContiguousArray<Int64>
+        if let members {
+            ids = ContiguousArray(Set(members).sorted())
+        } else {
+            ids = try ContiguousArray(Int64.fetchCursor(db, sql: "SELECT id FROM members ORDER BY id"))
+        }
         var table = FeatureTable(memberIDs: ids, columns: [:])
         for spec in features { table.columns[spec] = FeatureColumn(spec: spec, count: ids.count) }
-        for query in FeaturePlan(features: features, asOf: asOf).queries {
+        for query in FeaturePlan(features: features, asOf: asOf, members: members.map { _ in Array(ids) }).queries {
             if query.isMode {
                 try fillMode(query, table: &table, in: db)
             } else {

@@ -14,7 +14,10 @@ struct FeaturePlan {
 
     let queries: [Query]
 
-    init(features: Set<FeatureSpec>, asOf: Int64) {
+    /// - Parameter members: restrict every query to these store ids (realtime
+    ///   evaluation of a few members); `nil` for everyone.
+    init(features: Set<FeatureSpec>, asOf: Int64, members: [Int64]? = nil) {
+        let memberFilter = members.map { ids in " AND member_id IN (\(ids.map(String.init).joined(separator: ",")))" } ?? ""
         var queries: [Query] = []
         let sorted = features.sorted { "\($0)" < "\($1)" }
         for source in FeatureSource.allCases {
@@ -24,11 +27,11 @@ struct FeaturePlan {
                 let columns = plain.map { spec in Self.aggregate(spec, asOf: asOf, arguments: &arguments) }
                 arguments += [asOf]
                 let sql = "SELECT member_id, \(columns.joined(separator: ", ")) FROM \(source.rawValue) "
-                    + "WHERE ts <= ? GROUP BY member_id ORDER BY member_id"
+                    + "WHERE ts <= ?\(memberFilter) GROUP BY member_id ORDER BY member_id"
                 queries.append(Query(sql: sql, arguments: arguments, features: plain, isMode: false))
             }
             for spec in sorted where spec.source == source && spec.isStreamed {
-                queries.append(Self.streamed(spec, asOf: asOf))
+                queries.append(Self.streamed(spec, asOf: asOf, memberFilter: memberFilter))
             }
         }
         self.queries = queries
@@ -73,9 +76,9 @@ struct FeaturePlan {
     }
 
     /// A query for `mode` or `first`/`last` of a non-`ts` column.
-    private static func streamed(_ spec: FeatureSpec, asOf: Int64) -> Query {
+    private static func streamed(_ spec: FeatureSpec, asOf: Int64, memberFilter: String) -> Query {
         var arguments: StatementArguments = [asOf]
-        var conditionSQL = ""
+        var conditionSQL = memberFilter
         if let condition = condition(spec, asOf: asOf, arguments: &arguments) { conditionSQL = " AND \(condition)" }
         let column = spec.column ?? "ts"
         let source = spec.source.rawValue

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A bounded hand-off of decoded rows from the parsing thread to the
+/// writing thread, so that parsing and SQLite work overlap.
+final class ImportPipe: @unchecked Sendable {
+    /// One decoded row and the line it starts on.
+    struct Item: Sendable {
+        var line: Int
+        var record: Result<IngestRecord, ImportError>
+    }
+
+    /// A group of rows; the last batch has `isLast` set, and `fatal` when
+    /// reading stopped on an error that no row can be skipped past.
+    struct Batch: Sendable {
+        var items: [Item] = []
+        var bytesConsumed: Int64 = 0
+        var isLast = false
+        var fatal: ImportError?
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Batch] = []
+    private let capacity: Int
+    private var cancelled = false
+    private var producerDone = false
+
+    init(capacity: Int = 4) {
+        self.capacity = capacity
+    }
+
+    /// Blocks while the pipe is full; returns `false` once the reader should stop.
+    func push(_ batch: Batch) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= capacity, !cancelled { condition.wait() }
+        if cancelled { return false }
+        queue.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// Blocks until a batch is available.
+    func pop() -> Batch {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty { condition.wait() }
+        let batch = queue.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    /// Tells the reader to stop; pending batches are dropped.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Called by the reader thread when it exits.
+    func markProducerDone() {
+        condition.lock()
+        producerDone = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Blocks until the reader thread has exited.
+    func waitForProducer() {
+        condition.lock()
+        while !producerDone { condition.wait() }
+        condition.unlock()
+    }
+}

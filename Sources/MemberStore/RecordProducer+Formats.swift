@@ -1,0 +1,56 @@
+extension RecordProducer {
+    /// Reads a CSV file: header line, then one record per row.
+    func readCSV() throws(ImportError) {
+        let reader = CSVReader(stream: stream, file: file)
+        guard let headerRecord = try reader.next() else {
+            throw ImportError(file: file, line: 1, reason: .missingHeader)
+        }
+        if let why = headerRecord.malformed {
+            throw ImportError(file: file, line: headerRecord.line, reason: .malformedCSV(why))
+        }
+        let layout = try CSVLayout(header: headerRecord.cells, kind: kind, file: file, line: headerRecord.line)
+        let width = layout.header.count
+        while let record = try reader.next() {
+            let line = record.line
+            let decoded: Result<IngestRecord, ImportError>
+            if let why = record.malformed {
+                decoded = .failure(ImportError(file: file, line: line, reason: .malformedCSV(why)))
+            } else if record.cells.count != width {
+                decoded = .failure(
+                    ImportError(file: file, line: line, reason: .cellCount(expected: width, found: record.cells.count)))
+            } else {
+                decoded = decode(CSVRow(layout: layout, cells: record.cells), line: line, label: "column")
+            }
+            guard emit(line: line, decoded) else { return }
+        }
+    }
+
+    /// Reads an NDJSON file: one JSON object per non-blank line.
+    func readNDJSON() throws(ImportError) {
+        let reader = LineReader(stream: stream)
+        while let (line, decoded) = try reader.next({ bytes, line in (line, parseLine(bytes, line: line)) }) {
+            guard emit(line: line, decoded) else { return }
+        }
+    }
+
+    private func parseLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Result<IngestRecord, ImportError> {
+        func invalid(_ why: String) -> Result<IngestRecord, ImportError> {
+            .failure(ImportError(file: file, line: line, reason: .invalidJSON(why)))
+        }
+        if bytes.first == UInt8(ascii: "[") {
+            return invalid("a JSON array is not supported; write one JSON object per line (NDJSON)")
+        }
+        var parser = JSONParser(bytes)
+        let value: JSONValue
+        do {
+            value = try parser.parseDocument()
+        } catch {
+            let hint = error.column > bytes.count ? " (each line must hold one complete JSON object)" : ""
+            return invalid(error.description + hint)
+        }
+        guard case .object(let object) = value else {
+            return invalid("expected a JSON object, got \(value.jsonString.prefix(40))")
+        }
+        return decode(JSONObjectRow(object: object, kind: kind), line: line, label: "field")
+    }
+}

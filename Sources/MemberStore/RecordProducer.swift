@@ -1,0 +1,69 @@
+import Foundation
+
+/// Reads and decodes an import file on its own thread, feeding an
+/// ``ImportPipe``. After ``start()`` the producer and its ``ByteStream`` are
+/// used by that thread only.
+final class RecordProducer: @unchecked Sendable {
+    let kind: RecordKind
+    let file: String
+    let format: ImportFormat
+    let stream: ByteStream
+    let pipe: ImportPipe
+    let decoder: RecordDecoder
+    private var batch = ImportPipe.Batch()
+    private var stopped = false
+    private static let batchSize = 2_048
+
+    init(kind: RecordKind, file: String, format: ImportFormat, stream: ByteStream, pipe: ImportPipe) {
+        self.kind = kind
+        self.file = file
+        self.format = format
+        self.stream = stream
+        self.pipe = pipe
+        self.decoder = RecordDecoder(kind: kind)
+        batch.items.reserveCapacity(Self.batchSize)
+    }
+
+    /// Starts reading on a new thread.
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "tagd-import-reader"
+        thread.start()
+    }
+
+    private func run() {
+        defer { pipe.markProducerDone() }
+        do {
+            switch format {
+            case .csv: try readCSV()
+            case .ndjson: try readNDJSON()
+            }
+        } catch {
+            batch.fatal = error
+        }
+        if stopped { return }
+        batch.isLast = true
+        batch.bytesConsumed = stream.totalBytes
+        _ = pipe.push(batch)
+    }
+
+    /// Queues one row; returns `false` when the writer asked to stop.
+    func emit(line: Int, _ record: Result<IngestRecord, ImportError>) -> Bool {
+        batch.items.append(ImportPipe.Item(line: line, record: record))
+        if batch.items.count < Self.batchSize { return true }
+        batch.bytesConsumed = stream.bytesConsumed
+        if !pipe.push(batch) { stopped = true }
+        batch = ImportPipe.Batch()
+        batch.items.reserveCapacity(Self.batchSize)
+        return !stopped
+    }
+
+    /// Decodes one row, mapping field errors to an ``ImportError`` at `line`.
+    func decode<Row: FieldRow>(_ row: Row, line: Int, label: String) -> Result<IngestRecord, ImportError> {
+        do {
+            return .success(try decoder.decode(row: row))
+        } catch {
+            return .failure(ImportError(file: file, line: line, reason: .invalidFields(error.fields, label: label)))
+        }
+    }
+}

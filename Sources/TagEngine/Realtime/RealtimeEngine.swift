@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import LuaHost
+
+/// Re-evaluates tags whose refresh is `realtime` for the members an ingest
+/// touched, right after the ingest commits.
+///
+/// `pop` answers from the population statistics of the tag's last full run,
+/// which the engine performs itself whenever the set of live realtime
+/// versions changes (at start, after an approval or a retirement).
+///
+/// Lua states are not thread-safe, so the engine keeps a small pool of
+/// evaluation contexts, each with its own `LuaState` holding the realtime
+/// rules; a request checks one out, uses it alone, and returns it.
+///
+/// ## Topics
+/// - ``evaluate(members:at:)``
+/// - ``reloadIfNeeded(at:)``
+public final class RealtimeEngine: @unchecked Sendable {
+    /// The store.
+    public let pool: DatabasePool
+    let limits: LuaLimits
+    let pluginsDirectory: URL?
+    private let lock = NSLock()
+    private var snapshot = RealtimeSnapshot.empty
+    private var idle: [RealtimeContext] = []
+
+    /// Creates an engine; call ``reloadIfNeeded(at:)`` before the first ingest.
+    public init(pool: DatabasePool, limits: LuaLimits = .default, pluginsDirectory: URL? = nil) {
+        self.pool = pool
+        self.limits = limits
+        self.pluginsDirectory = pluginsDirectory
+    }
+
+    /// Names of the live realtime tags the engine evaluates.
+    public var tags: [String] { lock.withLock { snapshot.versions.map(\.tag.name) } }
+
+    /// The live realtime versions in the store, by tag name.
+    func liveRealtimeVersions() throws -> [(tag: TagRecord, version: TagVersionRecord)] {
+        try TagRegistry(pool: pool).liveVersions().filter { live in
+            (try? RefreshSchedule(parsing: live.version.refresh ?? ""))?.isRealtime == true
+        }
+    }
+
+    /// Runs the realtime tags in full and takes their statistics when the set
+    /// of live realtime versions changed since the last time. Returns the
+    /// full runs' reports (empty when nothing changed).
+    @discardableResult
+    public func reloadIfNeeded(at now: Date = Date()) throws -> [RunReport] {
+        let live = try liveRealtimeVersions()
+        let ids = live.compactMap(\.version.id)
+        if lock.withLock({ snapshot.versionIDs == ids }) { return [] }
+        var stats: [String: PopulationStats] = [:]
+        let reports = try TagRunner(pool: pool, limits: limits, pluginsDirectory: pluginsDirectory)
+            .run(live, asOf: now, trigger: "realtime-full", progress: nil, isCancelled: { false }) { name, s in stats[name] = s }
+        lock.withLock {
+            snapshot = RealtimeSnapshot(
+                generation: snapshot.generation + 1, versionIDs: ids, versions: live, stats: stats)
+            idle.removeAll()
+        }
+        return reports
+    }
+
+    /// Re-evaluates every realtime tag for store members `members` as of `now`
+    /// and writes what changed (one `realtime` run per tag that changed).
+    public func evaluate(members: [Int64], at now: Date = Date()) throws -> RealtimeOutcome {
+        let started = Date()
+        var outcome = RealtimeOutcome()
+        guard !members.isEmpty else { return outcome }
+        let (context, current) = try checkout()
+        defer { checkin(context) }
+        outcome.tags = current.versions.map(\.tag.name)
+        guard !context.rules.isEmpty else { return outcome }
+        let asOf = Int64(now.timeIntervalSince1970.rounded(.down))
+        let ids = Array(Set(members)).sorted()
+        outcome.members = ids.count
+        for (tag, rule) in context.rules {
+            do {
+                outcome.changes += try pool.write { db in
+                    try RealtimeWriter(context: context, rule: rule, tag: tag, stats: current.stats[rule.name], asOf: asOf)
+                        .apply(members: ids, in: db)
+                }
+            } catch {
+                outcome.errors.append("\(error)")
+                _ = try? pool.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, finished_at, status, members, error)
+                            VALUES (?, ?, 'realtime', ?, ?, ?, 'failed', ?, ?)
+                            """,
+                        arguments: [tag.tag.id, tag.version.id, asOf, started.timeIntervalSince1970,
+                                    Date().timeIntervalSince1970, ids.count, "\(error)"])
+                }
+            }
+        }
+        outcome.seconds = Date().timeIntervalSince(started)
+        return outcome
+    }
+
+    private func checkout() throws -> (RealtimeContext, RealtimeSnapshot) {
+        let (reused, current) = lock.withLock { (idle.popLast(), snapshot) }
+        if let reused, reused.generation == current.generation { return (reused, current) }
+        return (try RealtimeContext(snapshot: current, limits: limits, pluginsDirectory: pluginsDirectory), current)
+    }
+
+    private func checkin(_ context: RealtimeContext) {
+        lock.withLock {
+            if context.generation == snapshot.generation, idle.count < 8 { idle.append(context) }
+        }
+    }
+}

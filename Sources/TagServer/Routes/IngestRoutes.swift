@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import MemberStore
+import TagEngine
+
+/// `POST /v1/members`, `/v1/orders`, `/v1/events`: one object, an array, or NDJSON.
+///
+/// Every record is validated first (400 with field-level errors, nothing
+/// stored); then all are written in one transaction, and realtime tags are
+/// re-evaluated for the affected members right after the commit, before the
+/// response, which reports what changed.
+struct IngestRoutes {
+    let state: ServerState
+
+    /// What an ingest answers.
+    struct Result: Codable, Sendable {
+        var received: Int
+        var inserted: Int
+        var updated: Int
+        var duplicates: Int
+        var membersCreated: Int
+        var realtime: RealtimeOutcome
+    }
+
+    func register(on router: Router<TagRequestContext>) {
+        for kind in RecordKind.allCases {
+            router.post("v1/\(kind.rawValue)") { request, context in
+                try await ingest(kind, request: request, context: context)
+            }
+        }
+    }
+
+    func ingest(_ kind: RecordKind, request: Request, context: TagRequestContext) async throws -> JSONResponse<Result> {
+        _ = try await context.require(.operator, for: "ingest", state: state)
+        let started = Date()
+        let objects = try await RequestBody.objects(request, context: context)
+        let decoder = RecordDecoder(kind: kind)
+        var records: [IngestRecord] = []
+        var problems: [APIError.FieldProblem] = []
+        for (index, object) in objects.enumerated() {
+            do {
+                records.append(try decoder.decode(object))
+            } catch {
+                problems += error.fields.map { .init(index: index, field: $0.field, reason: $0.reason) }
+            }
+        }
+        guard problems.isEmpty else {
+            throw APIError.badRequest("\(Set(problems.compactMap(\.index)).count) of \(objects.count) records are invalid; nothing was stored", errors: problems)
+        }
+        guard !records.isEmpty else { throw APIError.badRequest("no records in the body") }
+        let (counts, memberIDs) = try await state.blocking { [records] in
+            try state.pool.write { db -> (IngestCounts, [Int64]) in
+                let writer = try IngestWriter(db: db)
+                var externalIDs: Set<String> = []
+                for record in records {
+                    try writer.write(record)
+                    externalIDs.insert(record.memberExternalID)
+                }
+                return (writer.counts, try externalIDs.map { try writer.memberID(for: $0) })
+            }
+        }
+        state.metrics.ingest(kind: kind.rawValue, records: records.count, seconds: Date().timeIntervalSince(started))
+        let now = state.configuration.clock()
+        let realtime = try await state.blocking {
+            try state.realtime.reloadIfNeeded(at: now)
+            return try state.realtime.evaluate(members: memberIDs, at: now)
+        }
+        if !realtime.tags.isEmpty { state.metrics.realtime(seconds: realtime.seconds, errors: realtime.errors.count) }
+        return JSONResponse(
+            Result(
+                received: records.count, inserted: counts.inserted, updated: counts.updated, duplicates: counts.duplicates,
+                membersCreated: counts.createdMembers, realtime: realtime),
+            status: .ok)
+    }
+}
+
+extension IngestRecord {
+    /// The external id of the member the record is about.
+    var memberExternalID: String {
+        switch self {
+        case .member(let m): m.externalID
+        case .order(let o): o.member
+        case .event(let e): e.member
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import MemberStore
+import TagEngine
+
+/// What every route and service of one server shares.
+public final class ServerState: Sendable {
+    /// The configuration.
+    public let configuration: ServerConfiguration
+    /// The store.
+    public let store: MemberStore
+    /// Realtime tag evaluation.
+    public let realtime: RealtimeEngine
+    /// Metrics.
+    public let metrics: ServerMetrics
+
+    /// Opens the store and prepares the engines.
+    public init(configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        store = try MemberStore(path: configuration.storePath)
+        realtime = RealtimeEngine(
+            pool: store.pool, limits: configuration.limits, pluginsDirectory: configuration.pluginsDirectory)
+        metrics = ServerMetrics()
+    }
+
+    var pool: DatabasePool { store.pool }
+    var registry: TagRegistry { TagRegistry(pool: store.pool) }
+    var catalog: RuleCatalog {
+        RuleCatalog(
+            directory: configuration.rulesDirectory, pluginsDirectory: configuration.pluginsDirectory,
+            limits: configuration.limits)
+    }
+
+    /// Scans the rules directory into proposals, orphan flags and file errors.
+    @discardableResult
+    func sync(actor: String = "rules-dir") throws -> [RuleFile] {
+        let files = try catalog.scan()
+        try registry.sync(files, actor: actor)
+        return files
+    }
+
+    /// Runs `body` on a thread of the blocking pool (SQLite and Lua block).
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await Blocking.run(body)
+    }
+}

@@ -1,0 +1,16 @@
+import Hummingbird
+import TagEngine
+
+/// The request context: Hummingbird's core context plus the authenticated user.
+public struct TagRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The user the bearer token belongs to (set by ``AuthMiddleware``).
+    public var user: User?
+    /// The body limit: 16 MiB (a larger request gets 413). At about 150
+    /// bytes per event that is some 100,000 events per request.
+    public var maxUploadSize: Int { 16 << 20 }
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+}

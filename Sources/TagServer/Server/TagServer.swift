@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The tag rule server: the HTTP API, the scheduler and the rules watcher
+/// over one store.
+///
+/// ## Topics
+/// - ``init(configuration:)``
+/// - ``application(onListening:)``
+/// - ``run()``
+public struct TagServer: Sendable {
+    /// The shared state (store, engines, metrics).
+    public let state: ServerState
+
+    /// Opens the store named in `configuration`.
+    public init(configuration: ServerConfiguration) throws {
+        state = try ServerState(configuration: configuration)
+    }
+
+    /// The router with every route.
+    public func router() -> Router<TagRequestContext> {
+        let router = Router(context: TagRequestContext.self)
+        router.add(middleware: AuthMiddleware(state: state))
+        HealthRoutes(state: state).register(on: router)
+        IngestRoutes(state: state).register(on: router)
+        ReadRoutes(state: state).register(on: router)
+        AdminRoutes(state: state).register(on: router)
+        return router
+    }
+
+    /// The application with the scheduler and the watcher as services;
+    /// `onListening` gets the bound port.
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var logger = Logger(label: "tagd")
+        logger.logLevel = .info
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "tagd"),
+            services: [TagScheduler(state: state), RuleWatcher(state: state)],
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down gracefully.
+    public func run() async throws {
+        try await application { port in
+            Logger(label: "tagd").info("tagd serving on \(state.configuration.host):\(port)")
+        }.runService()
+    }
+}
