@@ -5,7 +5,7 @@ return tag "interest_users" {
   category = "behaviour/intent",
   owner    = "crm-team",
   kind     = "flag",
-  refresh  = "hourly",
+  refresh  = "realtime",   -- re-evaluated on every ingested event or order
 
   features = {
     intents = count("events", { within = "7d", where = { type = { "cart", "favourite" } } }),
