@@ -37,7 +37,7 @@ public struct TagRunner: Sendable {
 
     /// Runs the live versions `versions` at `asOf`.
     ///
-    /// - Parameter isCancelled: checked every 10,000 members; when it says
+    /// - Parameter isCancelled: checked every 256 members; when it says
     ///   yes the rule's transaction rolls back and the run is recorded as failed.
     public func run(
         _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String,

@@ -39,7 +39,10 @@ public struct TagServer: Sendable {
         return Application(
             router: router(),
             configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "tagd"),
-            services: [TagScheduler(state: state), RuleWatcher(state: state)],
+            // Services shut down in reverse order: the scheduler first, so an
+            // in-flight run rolls back at once instead of waiting for the
+            // watcher, which may itself be waiting for the run's write lock.
+            services: [RuleWatcher(state: state), TagScheduler(state: state)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
