@@ -16,6 +16,9 @@ extension MemberStore {
         migrator.registerMigration("v3-server") { db in
             try db.execute(sql: schemaV3)
         }
+        migrator.registerMigration("v4-segments") { db in
+            try db.execute(sql: schemaV4)
+        }
         return migrator
     }
 
@@ -29,6 +32,19 @@ extension MemberStore {
     /// API tokens (only their SHA-256 is stored) for the HTTP server.
     static let schemaV3 = """
         CREATE TABLE api_tokens(hash TEXT PRIMARY KEY, user TEXT NOT NULL, label TEXT, created_at INTEGER NOT NULL, last_used_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0);
+        """
+
+    /// Indexes for ad-hoc queries (tag values, common attributes), the
+    /// durable outbox of reach messages, and plugin failures.
+    static let schemaV4 = """
+        CREATE INDEX member_tags_value ON member_tags(tag_id, value);
+        CREATE INDEX members_region ON members(region);
+        CREATE INDEX members_level ON members(level);
+        CREATE INDEX members_channel ON members(channel);
+        CREATE INDEX members_gender ON members(gender);
+        CREATE TABLE outbox(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, segment TEXT NOT NULL, member_id INTEGER, transition TEXT NOT NULL, run_id INTEGER, plugin TEXT NOT NULL, channel TEXT, payload TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE, status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, last_error TEXT, created_at REAL NOT NULL, delivered_at REAL);
+        CREATE INDEX outbox_pending ON outbox(status, next_attempt_at);
+        CREATE TABLE plugin_errors(id INTEGER PRIMARY KEY, at REAL NOT NULL, plugin TEXT NOT NULL, segment TEXT, member_id INTEGER, hook TEXT, error TEXT NOT NULL);
         """
 
     static let schemaV1 = """
