@@ -9,7 +9,8 @@ struct Tagd: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, CheckCommand.self, RulesCommand.self, PlanCommand.self,
             ApproveCommand.self, RunCommand.self, MemberCommand.self, TagCommand.self, DemoCommand.self,
-            ServeCommand.self, BenchCommand.self, UserCommand.self, TokenCommand.self, SettingCommand.self, ProposeCommand.self, RejectCommand.self,
-            RetireCommand.self, RestoreCommand.self, DueCommand.self, ReviewCommand.self, PendingCommand.self, HistoryCommand.self, AuditCommand.self,
+            ServeCommand.self, BenchCommand.self, UserCommand.self, TokenCommand.self, SegmentCommand.self, OutboxCommand.self, SettingCommand.self, ProposeCommand.self, RejectCommand.self,
+            RetireCommand.self, RestoreCommand.self, DueCommand.self, ReviewCommand.self, PendingCommand.self, HistoryCommand.self, AuditCommand.self, LoadTestCommand.self,
+            QueryCommand.self,
         ])
 }

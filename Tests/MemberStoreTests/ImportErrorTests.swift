@@ -76,7 +76,12 @@ import Testing
             kind: .events, message: ":2: invalid JSON: expected ',' or '}' at column 16")
         _ = try expectFailure(
             "events.ndjson", "[1,2]\n", kind: .events,
-            message: ":1: invalid JSON: expected one JSON object per line, got an array")
+            message: ":1: invalid JSON: a JSON array is not supported; write one JSON object per line (NDJSON)")
+        _ = try expectFailure(
+            "events.ndjson", "{\n  \"member\": \"m1\"\n}\n", kind: .events,
+            message: ":1: invalid JSON: expected a string key at column 2 (each line must hold one complete JSON object)")
+        _ = try expectFailure(
+            "events.ndjson", "42\n", kind: .events, message: ":1: invalid JSON: expected a JSON object, got 42")
     }
 
     @Test func missingHeaderColumn() throws {

@@ -177,7 +177,8 @@ import TagEngine
             == ["wechat", "phone", "tmall", "jd"])
         #expect(try store.int("SELECT count(*) FROM identities WHERE channel = 'phone' AND external_id NOT GLOB '13[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'") == 0)
         #expect(try store.int("SELECT count(*) FROM identities WHERE channel = 'wechat' AND (external_id NOT LIKE 'o%' OR length(external_id) != 28)") == 0)
-        #expect(try store.int("SELECT count(*) FROM identities WHERE channel = 'tmall' AND external_id NOT LIKE 'tb\\_%' ESCAPE '\\'") == 0)
+        #expect(try store.int("SELECT count(*) FROM identities WHERE channel = 'tmall' AND external_id NOT GLOB 'tb[0-9]*'") == 0)
+        #expect(try store.int("SELECT count(*) FROM identities WHERE channel = 'jd' AND external_id NOT GLOB 'jd_[0-9a-z]*'") == 0)
         // The registration channel's identity is always there.
         #expect(try store.int("""
             SELECT count(*) FROM members m WHERE m.channel = 'wechat'

@@ -93,6 +93,8 @@ struct ServerTests {
             }
         }
         try s.approve("carted")
+        // The scheduler loads the new realtime tag (a full run) within a tick.
+        #expect(try await s.eventually { s.server.state.realtime.tags == ["carted"] })
         let now = s.clock.withLockedValue { $0 }
         let ts = Int(now.timeIntervalSince1970) - 60
         let reply = try await s.send(.POST, "/v1/events", body: #"{"member":"m1","ts":\#(ts),"type":"cart","category":"pet"}"#)

@@ -8,6 +8,8 @@ struct RunWriter {
     let runID: Int64
     let asOf: Int64
     var tracker: ChangeTracker
+    /// When set, every change is also kept here (for a segment's reach hooks).
+    var changes: [ReachDispatcher.Change]?
     private let insert: Statement
     private let update: Statement
     private let delete: Statement
@@ -40,5 +42,8 @@ struct RunWriter {
         case .lost: try delete.execute(arguments: [tagID, id])
         }
         try history.execute(arguments: [runID, tagID, id, change.rawValue, old, value, asOf])
+        if changes != nil, change != .changed {
+            changes?.append(.init(memberID: id, transition: change == .gained ? "entered" : "left"))
+        }
     }
 }

@@ -57,6 +57,7 @@ public struct TagRunner: Sendable {
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
         let loader = RuleLoader(lua: lua)
+        let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         var reports: [RunReport] = []
         var loaded: [(TagRecord, TagVersionRecord, RuleDefinition)] = []
         for (tag, version) in versions {
@@ -74,7 +75,7 @@ public struct TagRunner: Sendable {
             let started = Date()
             do {
                 reports.append(try pool.write { db in
-                    try runOne(rule, tag: tag, version: version, table: table, lua: lua, asOf: asOfSeconds,
+                    try runOne(rule, tag: tag, version: version, table: table, lua: lua, plugins: plugins, asOf: asOfSeconds,
                                trigger: trigger, started: started, progress: progress, isCancelled: isCancelled,
                                onStats: onStats, in: db)
                 })
@@ -87,7 +88,7 @@ public struct TagRunner: Sendable {
 
     private func runOne(
         _ rule: RuleDefinition, tag: TagRecord, version: TagVersionRecord, table: FeatureTable, lua: LuaState,
-        asOf: Int64, trigger: String, started: Date, progress: (@Sendable (Progress) -> Void)?,
+        plugins: PluginLoader, asOf: Int64, trigger: String, started: Date, progress: (@Sendable (Progress) -> Void)?,
         isCancelled: () -> Bool, onStats: ((String, PopulationStats) -> Void)?, in db: Database
     ) throws -> RunReport {
         guard let tagID = tag.id else { throw RunError.store("tag without id") }
@@ -96,12 +97,16 @@ public struct TagRunner: Sendable {
             arguments: [tagID, version.id, trigger, asOf, started.timeIntervalSince1970])
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
+        if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
         let total = table.count
         let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
         let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
         let stats = try evaluator.evaluate(in: db, isCancelled: isCancelled) { index, value in
             try writer.accept(member: table.memberIDs[index], value: value)
             if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
+        }
+        if let changes = writer.changes {
+            try ReachDispatcher(lua: lua, plugins: plugins, segment: rule, runID: runID, asOf: asOf).dispatch(changes, in: db)
         }
         onStats?(rule.name, stats)
         let t = writer.tracker

@@ -32,10 +32,22 @@ public struct RuleCatalog: Sendable {
         return result.sorted()
     }
 
+    /// A segment's reach plugins must exist and accept its configuration.
+    static func checkReach(_ rule: RuleDefinition, plugins: PluginLoader) throws(RuleError) {
+        for (name, config) in rule.reach.sorted(by: { $0.key < $1.key }) {
+            do {
+                _ = try plugins.validate(config, for: try plugins.plugin(name), segment: rule.name)
+            } catch {
+                throw RuleError(file: rule.file, line: rule.line, "segment \"\(rule.name)\" reach.\(name): \(error.message)")
+            }
+        }
+    }
+
     /// Loads every rule file (or only `only`, paths relative to the directory).
     public func scan(only: [String]? = nil) throws -> [RuleFile] {
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
         let loader = RuleLoader(lua: lua)
+        let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         return try (only ?? paths()).map { path in
             let url = directory.appendingPathComponent(path)
             let source: String
@@ -45,9 +57,25 @@ public struct RuleCatalog: Sendable {
                 return RuleFile(path: path, source: "", hash: "", outcome: .failure(RuleError(file: path, "cannot read: \(error.localizedDescription)")))
             }
             let outcome = Result { () throws(RuleError) -> RuleSummary in
-                RuleSummary(try loader.load(source: source, file: path))
+                let rule = try loader.load(source: source, file: path)
+                try Self.checkReach(rule, plugins: plugins)
+                return RuleSummary(rule)
             }
             return RuleFile(path: path, source: source, hash: SHA256.hex(source), outcome: outcome)
         }
+    }
+}
+
+/// Checks a loaded rule's reach plugins from outside the engine (`tagd check FILE`).
+public struct PluginLoaderFacade {
+    let plugins: PluginLoader
+
+    /// Plugins resolve in `directory`, loaded into `lua`.
+    public init(lua: LuaState, directory: URL?) { plugins = PluginLoader(lua: lua, directory: directory) }
+
+    /// The rule's summary once its reach configuration is valid.
+    public func check(_ rule: RuleDefinition) throws(RuleError) -> RuleSummary {
+        try RuleCatalog.checkReach(rule, plugins: plugins)
+        return RuleSummary(rule)
     }
 }

@@ -31,8 +31,17 @@ public struct RuleSummary: Sendable, Codable, Hashable {
     public var values: [String]
     public var refresh: String
     public var features: [String]
+    /// Whether the file declares a segment.
+    public var isSegment: Bool
+    /// A segment's reach plugins.
+    public var reach: [String]
+    /// Tags and segments it reads through `m.tags`.
+    public var dependencies: [String]
 
     init(_ rule: RuleDefinition) {
+        isSegment = rule.isSegment
+        reach = rule.reach.keys.sorted()
+        dependencies = rule.dependencies
         name = rule.name
         title = rule.title
         category = rule.category

@@ -59,7 +59,7 @@ public struct TagRegistry: Sendable {
                     sql: "INSERT OR REPLACE INTO rule_errors(path, message, seen_at) VALUES (?, ?, ?)",
                     arguments: [error.file, error.description, now])
             }
-            for var tag in try TagRecord.fetchAll(db) where tag.kind == "tag" {
+            for var tag in try TagRecord.fetchAll(db) {
                 let present = byName[tag.name] != nil
                 if tag.state == .active, tag.orphaned == present {
                     tag.orphaned = !present
@@ -78,7 +78,7 @@ public struct TagRegistry: Sendable {
     private func propose(_ file: RuleFile, summary: RuleSummary, actor: String, now: Int64, in db: Database) throws -> Bool {
         var tag = try TagRecord.filter(Column("name") == summary.name).fetchOne(db)
             ?? TagRecord(
-                id: nil, name: summary.name, kind: "tag", state: .proposed, liveVersionId: nil, orphaned: false,
+                id: nil, name: summary.name, kind: summary.isSegment ? "segment" : "tag", state: .proposed, liveVersionId: nil, orphaned: false,
                 file: file.path, createdAt: now, updatedAt: now)
         if tag.id == nil { try tag.insert(db) } else if tag.file != file.path {
             tag.file = file.path

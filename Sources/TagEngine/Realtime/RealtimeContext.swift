@@ -5,12 +5,14 @@ import LuaHost
 final class RealtimeContext {
     let generation: Int
     let lua: LuaState
+    let plugins: PluginLoader
     /// Rules in dependency order, with their tag and version.
     let rules: [((tag: TagRecord, version: TagVersionRecord), RuleDefinition)]
 
     init(snapshot: RealtimeSnapshot, limits: LuaLimits, pluginsDirectory: URL?) throws {
         generation = snapshot.generation
         lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         let loader = RuleLoader(lua: lua)
         var loaded: [((tag: TagRecord, version: TagVersionRecord), RuleDefinition)] = []
         for live in snapshot.versions {

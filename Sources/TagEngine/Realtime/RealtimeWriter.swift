@@ -36,6 +36,7 @@ struct RealtimeWriter {
             arguments: [tagID, tag.version.id, asOf, started.timeIntervalSince1970])
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf, members: members)
+        if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
         var changes: [RealtimeOutcome.Change] = []
         var externalIDs: [Int64: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, external_id FROM members WHERE id IN (\(members.map(String.init).joined(separator: ",")))") {
@@ -47,6 +48,10 @@ struct RealtimeWriter {
                 changes.append(.init(tag: rule.name, member: externalIDs[member] ?? String(member), change: change.rawValue, old: old, new: value))
             }
             try writer.accept(member: member, value: value)
+        }
+        if let reach = writer.changes {
+            try ReachDispatcher(lua: context.lua, plugins: context.plugins, segment: rule, runID: runID, asOf: asOf)
+                .dispatch(reach, in: db)
         }
         let t = writer.tracker
         try db.execute(

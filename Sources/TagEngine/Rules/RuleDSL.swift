@@ -1,47 +1,58 @@
 import LuaHost
 
-/// Installs the rule vocabulary into a ``LuaState``: `tag "name" { ... }` and
-/// the feature functions `count`, `sum`, `avg`, `min`, `max`, `first`, `last`,
+/// Installs the rule vocabulary into a ``LuaState``: `tag "name" { ... }`,
+/// `segment "name" { ... }`, `plugin "name" { ... }` and the feature
+/// functions `count`, `sum`, `avg`, `min`, `max`, `first`, `last`,
 /// `days_since`, `distinct`, `mode`.
 ///
 /// Feature functions validate their arguments at once, so a typo fails at the
 /// line that has it, and return plain descriptor tables that
 /// ``RuleLoader`` reads back.
 public enum RuleDSL {
-    /// The key under which `tag` marks the table it returns.
+    /// The key under which declarations mark the table they return.
     static let marker = "__tagd_rule"
+
+    /// What a file declares.
+    public enum Declaration: String, Sendable, CaseIterable {
+        case tag, segment, plugin
+    }
 
     /// Registers the vocabulary as globals of `lua`.
     public static func install(in lua: LuaState) {
         for function in FeatureSpec.Function.allCases where function != .daysSinceFirst {
             lua.register(function.rawValue) { _, arguments in
-                do {
-                    return [try FeatureSpec.parse(function: function, arguments: arguments).descriptor]
-                } catch {
-                    throw error
-                }
+                [try FeatureSpec.parse(function: function, arguments: arguments).descriptor]
             }
         }
-        lua.register("tag") { state, arguments in
-            guard let name = arguments.first?.stringValue else {
-                throw LuaHostError("tag: expected a name, as in tag \"rfm_class\" { ... }")
+        for declaration in Declaration.allCases {
+            lua.register(declaration.rawValue) { state, arguments in
+                try declare(declaration, arguments: arguments, in: state)
             }
-            guard isValidName(name) else {
-                throw LuaHostError("tag: name '\(name)' must be lower_snake_case ([a-z][a-z0-9_]*)")
-            }
-            let line = state.location(level: 1)?.line ?? 0
-            let finish = state.makeHostFunction { _, body in
-                guard case .table(var fields) = body.first ?? .nil else {
-                    throw LuaHostError("tag \"\(name)\": expected a table, as in tag \"\(name)\" { title = ... }")
-                }
-                fields[marker] = .table(["name": .string(name), "line": .integer(Int64(line))])
-                return [.table(fields)]
-            }
-            return [.function(HostFunctionHandle.ref(state, finish))]
         }
     }
 
-    /// Whether `name` is a valid tag or feature name.
+    /// `tag "name"` returns a function that takes the body table and marks it
+    /// with the declaration, the name and the line.
+    private static func declare(_ declaration: Declaration, arguments: [LuaValue], in state: LuaState) throws -> [LuaValue] {
+        let word = declaration.rawValue
+        guard let name = arguments.first?.stringValue else {
+            throw LuaHostError("\(word): expected a name, as in \(word) \"name\" { ... }")
+        }
+        guard isValidName(name) else {
+            throw LuaHostError("\(word): name '\(name)' must be lower_snake_case ([a-z][a-z0-9_]*)")
+        }
+        let line = state.location(level: 1)?.line ?? 0
+        let finish = state.makeHostFunction { _, body in
+            guard case .table(var fields) = body.first ?? .nil else {
+                throw LuaHostError("\(word) \"\(name)\": expected a table, as in \(word) \"\(name)\" { title = ... }")
+            }
+            fields[marker] = .table(["name": .string(name), "line": .integer(Int64(line)), "declares": .string(word)])
+            return [.table(fields)]
+        }
+        return [.function(HostFunctionHandle.ref(state, finish))]
+    }
+
+    /// Whether `name` is a valid tag, segment, plugin or feature name.
     public static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), name.count <= 64 else { return false }
         return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }

@@ -35,4 +35,9 @@ public struct RuleDefinition: Sendable {
     public var usesAttributes: Bool
     /// Tags the rule reads through `m.tags` (see ``RuleDependencies``).
     public var dependencies: [String]
+    /// Whether this is a segment (its `where` is the evaluate function and
+    /// its value is membership).
+    public var isSegment: Bool = false
+    /// A segment's reach plugins with their raw configuration, by plugin name.
+    public var reach: [String: LuaValue] = [:]
 }

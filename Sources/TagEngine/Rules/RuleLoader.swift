@@ -21,12 +21,15 @@ public struct RuleLoader {
         } catch {
             throw RuleError.fromLua(error, file: file)
         }
-        guard case .table(let fields) = value, case .table(let mark) = fields[RuleDSL.marker] ?? .nil else {
-            throw RuleError(file: file, "the file must return tag \"name\" { ... } (it returned a \(value.typeName))")
+        guard case .table(let fields) = value, case .table(let mark) = fields[RuleDSL.marker] ?? .nil,
+            mark["declares"]?.stringValue != RuleDSL.Declaration.plugin.rawValue
+        else {
+            throw RuleError(
+                file: file, "the file must return tag \"name\" { ... } or segment \"name\" { ... } (it returned a \(value.typeName))")
         }
         let parser = RuleParser(
             file: file, line: Int(mark["line"]?.intValue ?? 0), name: mark["name"]?.stringValue ?? "",
-            fields: fields, source: source)
+            isSegment: mark["declares"]?.stringValue == RuleDSL.Declaration.segment.rawValue, fields: fields, source: source)
         return try parser.parse()
     }
 }

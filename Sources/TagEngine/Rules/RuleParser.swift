@@ -6,6 +6,7 @@ struct RuleParser {
     let file: String
     let line: Int
     let name: String
+    let isSegment: Bool
     let fields: [String: LuaValue]
     let source: String
 
@@ -13,14 +14,21 @@ struct RuleParser {
         "title", "category", "owner", "kind", "values", "refresh", "features", "evaluate", "population",
         "description", RuleDSL.marker,
     ]
+    static let knownSegmentFields: Set<String> = [
+        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", RuleDSL.marker,
+    ]
     static let reservedFeatureNames: Set<String> = ["id", "attr", "tags"]
 
-    func fail(_ message: String) -> RuleError { RuleError(file: file, line: line, "tag \"\(name)\": \(message)") }
+    func fail(_ message: String) -> RuleError {
+        RuleError(file: file, line: line, "\(isSegment ? "segment" : "tag") \"\(name)\": \(message)")
+    }
 
     func parse() throws(RuleError) -> RuleDefinition {
-        for key in fields.keys.sorted() where !Self.knownFields.contains(key) {
-            throw fail("unknown field '\(key)' (known: \(Self.knownFields.subtracting([RuleDSL.marker]).sorted().joined(separator: ", ")))")
+        let known = isSegment ? Self.knownSegmentFields : Self.knownFields
+        for key in fields.keys.sorted() where !known.contains(key) {
+            throw fail("unknown field '\(key)' (known: \(known.subtracting([RuleDSL.marker]).sorted().joined(separator: ", ")))")
         }
+        if isSegment { return try parseSegment() }
         let title = try requiredString("title")
         let category = try requiredString("category")
         let owner = try requiredString("owner")
@@ -42,6 +50,41 @@ struct RuleParser {
             description: fields["description"]?.stringValue, features: try features(), evaluate: evaluate,
             population: population, file: file, line: line, usesAttributes: source.contains("attr"),
             dependencies: RuleDependencies.scan(source))
+    }
+
+    /// A segment: a flag whose `where(m, pop)` decides membership, plus reach.
+    private func parseSegment() throws(RuleError) -> RuleDefinition {
+        let title = try requiredString("title")
+        let category = try requiredString("category")
+        let owner = try requiredString("owner")
+        let refresh = try requiredString("refresh")
+        guard case .function(let condition) = fields["where"] ?? .nil else {
+            throw fail("where must be a function(m, pop) returning true for members of the segment")
+        }
+        var population: LuaRef?
+        if let value = fields["population"] {
+            guard case .function(let ref) = value else { throw fail("population must be a function(m) returning true or false") }
+            population = ref
+        }
+        var reach: [String: LuaValue] = [:]
+        switch fields["reach"] ?? .table([:]) {
+        case .table(let plugins):
+            for (plugin, config) in plugins {
+                guard RuleDSL.isValidName(plugin) else { throw fail("reach: '\(plugin)' is not a plugin name") }
+                reach[plugin] = config
+            }
+        case .array(let list) where list.isEmpty: break
+        default: throw fail("reach must be a table of plugin = { config }, such as reach = { sms = { template = \"...\" } }")
+        }
+        var rule = RuleDefinition(
+            name: name, title: title, category: category, owner: owner, kind: .flag, values: [], refresh: refresh,
+            description: fields["description"]?.stringValue, features: try features(), evaluate: condition,
+            population: population, file: file, line: line, usesAttributes: source.contains("attr"),
+            dependencies: RuleDependencies.scan(source))
+        if rule.dependencies.contains(name) { throw fail("a segment cannot read itself through m.tags") }
+        rule.isSegment = true
+        rule.reach = reach
+        return rule
     }
 
     private func requiredString(_ key: String) throws(RuleError) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import TagEngine
 
 /// How `tagd serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -19,6 +20,12 @@ public struct ServerConfiguration: Sendable {
     public var schedulerTick: Duration
     /// How often the watcher polls the rules and plugins directories.
     public var watchInterval: Duration
+    /// Where file messages of reach plugins are written.
+    public var exportsDirectory: URL
+    /// How outbox deliveries back off.
+    public var retryPolicy: RetryPolicy
+    /// How often the outbox looks for due messages.
+    public var deliveryInterval: Duration
     /// The scheduler's clock (tests inject one).
     public var clock: @Sendable () -> Date
 
@@ -27,8 +34,13 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, storePath: String = "tagd.sqlite",
         rulesDirectory: URL = URL(fileURLWithPath: "rules"), pluginsDirectory: URL = URL(fileURLWithPath: "plugins"),
         limits: LuaLimits = .default, schedulerTick: Duration = .seconds(5),
-        watchInterval: Duration = .seconds(2), clock: @escaping @Sendable () -> Date = { Date() }
+        watchInterval: Duration = .seconds(2), exportsDirectory: URL = URL(fileURLWithPath: "exports"),
+        retryPolicy: RetryPolicy = RetryPolicy(), deliveryInterval: Duration = .seconds(1),
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.exportsDirectory = exportsDirectory
+        self.retryPolicy = retryPolicy
+        self.deliveryInterval = deliveryInterval
         self.host = host
         self.port = port
         self.storePath = storePath

@@ -44,6 +44,13 @@ public final class ServerMetrics: Sendable {
         registry.makeGauge(name: "tagd_scheduler_lag_seconds").set(seconds)
     }
 
+    /// Outbox deliveries.
+    func outbox(delivered: Int, failed: Int, dead: Int) {
+        registry.makeCounter(name: "tagd_outbox_delivered_total").increment(by: Int64(delivered))
+        registry.makeCounter(name: "tagd_outbox_failed_total").increment(by: Int64(failed))
+        registry.makeCounter(name: "tagd_outbox_dead_total").increment(by: Int64(dead))
+    }
+
     /// Requests refused for missing or bad credentials or roles.
     func denied(status: Int) {
         registry.makeCounter(name: "tagd_http_denied_total", labels: [("status", String(status))]).increment()

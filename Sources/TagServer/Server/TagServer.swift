@@ -27,7 +27,9 @@ public struct TagServer: Sendable {
         HealthRoutes(state: state).register(on: router)
         IngestRoutes(state: state).register(on: router)
         ReadRoutes(state: state).register(on: router)
+        QueryRoutes(state: state).register(on: router)
         AdminRoutes(state: state).register(on: router)
+        SegmentRoutes(state: state).register(on: router)
         return router
     }
 
@@ -42,7 +44,7 @@ public struct TagServer: Sendable {
             // Services shut down in reverse order: the scheduler first, so an
             // in-flight run rolls back at once instead of waiting for the
             // watcher, which may itself be waiting for the run's write lock.
-            services: [RuleWatcher(state: state), TagScheduler(state: state)],
+            services: [OutboxService(state: state), RuleWatcher(state: state), TagScheduler(state: state)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

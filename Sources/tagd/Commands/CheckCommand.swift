@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import LuaHost
 import TagEngine
 
@@ -17,16 +18,18 @@ struct CheckCommand: ParsableCommand {
         } else {
             let lua = try LuaState(pluginsDirectory: options.pluginsURL.path)
             let loader = RuleLoader(lua: lua)
+            let plugins = PluginLoaderFacade(lua: lua, directory: options.pluginsURL)
             results = files.map { path in
                 let source = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
                 let outcome = FileManager.default.fileExists(atPath: path)
-                    ? Result { () throws(RuleError) -> RuleSummary in try loader.summary(source: source, file: path) }
+                    ? Result { () throws(RuleError) -> RuleSummary in try plugins.check(try loader.load(source: source, file: path)) }
                     : .failure(RuleError(file: path, "no such file"))
                 return RuleFile(path: path, source: source, hash: SHA256.hex(source), outcome: outcome)
             }
         }
         var failures = 0
         var owners: [String: String] = [:]
+        let active = try activeTags()
         for file in results {
             switch file.outcome {
             case .success(let rule):
@@ -36,6 +39,15 @@ struct CheckCommand: ParsableCommand {
                     continue
                 }
                 owners[rule.name] = file.path
+                let declared = Set(results.compactMap(\.name))
+                let missing = rule.dependencies.filter { active.map { !$0.contains($0) } ?? !declared.contains($0) }
+                if !missing.isEmpty {
+                    failures += 1
+                    let kind = rule.isSegment ? "segment" : "tag"
+                    let why = active == nil ? "not declared by any rule file" : "not active in \(options.storePath)"
+                    print("\(file.path): \(kind) \"\(rule.name)\" reads \(missing.joined(separator: ", ")), \(why)")
+                    continue
+                }
                 let values = rule.kind == .enum ? ", \(rule.values.count) values" : ""
                 print("ok   \(file.path): \(rule.name) (\(rule.kind.rawValue)\(values), \(rule.features.count) features, refresh \(rule.refresh))")
             case .failure(let error):
@@ -44,6 +56,14 @@ struct CheckCommand: ParsableCommand {
             }
         }
         print("\(results.count) files checked, \(failures) with errors")
+        if active == nil { print("(no store at \(options.storePath): dependencies checked against the files only)") }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Active tag names in the store, when there is one.
+    private func activeTags() throws -> Set<String>? {
+        guard FileManager.default.fileExists(atPath: options.storePath) else { return nil }
+        let pool = try options.open().pool
+        return try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM tags WHERE state = 'active'")) }
     }
 }

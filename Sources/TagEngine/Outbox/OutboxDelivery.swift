@@ -1,0 +1,138 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import LuaHost
+import NIOCore
+
+/// Delivers due outbox entries, at least once: webhook messages are POSTed
+/// with an `Idempotency-Key` header (the receiver drops repeats), file
+/// messages are appended under the exports directory, and failed hooks are
+/// run again. Failures back off per ``RetryPolicy`` and end up `dead`
+/// (`tagd outbox retry` revives them).
+public struct OutboxDelivery: Sendable {
+    public let pool: DatabasePool
+    public let exportsDirectory: URL
+    public let pluginsDirectory: URL?
+    public let limits: LuaLimits
+    public let policy: RetryPolicy
+    let client: HTTPClient
+
+    /// What one pass did.
+    public struct Report: Sendable, Codable {
+        public var delivered = 0
+        public var failed = 0
+        public var dead = 0
+    }
+
+    /// Creates a delivery over `pool` using `client` for webhooks.
+    public init(
+        pool: DatabasePool, client: HTTPClient, exportsDirectory: URL, pluginsDirectory: URL?, limits: LuaLimits = .default,
+        policy: RetryPolicy = RetryPolicy()
+    ) {
+        self.pool = pool
+        self.client = client
+        self.exportsDirectory = exportsDirectory
+        self.pluginsDirectory = pluginsDirectory
+        self.limits = limits
+        self.policy = policy
+    }
+
+    /// Delivers up to `limit` entries that are due at `now`.
+    public func deliverDue(now: Date = Date(), limit: Int = 200) async throws -> Report {
+        let due = try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, kind, segment, member_id, transition, run_id, plugin, channel, payload, idempotency_key, attempts
+                FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit])
+        }
+        var report = Report()
+        for row in due {
+            let id: Int64 = row["id"]
+            let attempts: Int = row["attempts"]
+            do {
+                switch (row["kind"] as String, row["channel"] as String?) {
+                case ("message", "webhook"): try await postWebhook(payload: row["payload"], key: row["idempotency_key"])
+                case ("message", "file"): try appendFile(payload: row["payload"])
+                case ("hook", _): try rerunHook(row)
+                default: throw DeliveryError(message: "unknown outbox entry kind")
+                }
+                try await pool.write { db in
+                    try db.execute(
+                        sql: "UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?",
+                        arguments: [attempts + 1, Date().timeIntervalSince1970, id])
+                }
+                report.delivered += 1
+            } catch {
+                let tries = attempts + 1
+                let dead = tries >= policy.maxAttempts
+                try await pool.write { db in
+                    try db.execute(
+                        sql: "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                        arguments: [dead ? "dead" : "pending", tries, now.timeIntervalSince1970 + policy.delay(after: tries), "\(error)", id])
+                }
+                if dead { report.dead += 1 } else { report.failed += 1 }
+            }
+        }
+        return report
+    }
+
+    struct DeliveryError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    private func postWebhook(payload: String, key: String) async throws {
+        let message = LuaValue(jsonText: payload)
+        guard let url = message["url"].stringValue else { throw DeliveryError(message: "webhook message without url") }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Idempotency-Key", value: key)
+        if case .table(let headers) = message["headers"] {
+            for (name, value) in headers { if let text = value.stringValue { request.headers.add(name: name, value: text) } }
+        }
+        request.body = .bytes(ByteBuffer(string: message["body"].isNil ? "{}" : message["body"].jsonText))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard (200..<300).contains(response.status.code) else {
+            throw DeliveryError(message: "\(url) answered \(response.status.code)")
+        }
+    }
+
+    private func appendFile(payload: String) throws {
+        let message = LuaValue(jsonText: payload)
+        guard let path = message["path"].stringValue, ExportPath.isSafe(path), let line = message["line"].stringValue else {
+            throw DeliveryError(message: "file message without a safe path and a line")
+        }
+        let url = exportsDirectory.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Runs a hook that failed during a segment run again, queueing its messages.
+    private func rerunHook(_ row: Row) throws {
+        let segment: String = row["segment"]
+        let plugin: String = row["plugin"]
+        guard let live = try TagRegistry(pool: pool).liveVersions(names: [segment]).first else {
+            throw DeliveryError(message: "segment \(segment) is no longer active")
+        }
+        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        let rule = try RuleLoader(lua: lua).load(source: live.version.source, file: live.version.file)
+        let loader = PluginLoader(lua: lua, directory: pluginsDirectory)
+        let definition = try loader.plugin(plugin)
+        let config = try loader.validate(rule.reach[plugin] ?? .nil, for: definition, segment: segment)
+        let transition: String = row["transition"]
+        let hook = transition == "entered" ? definition.onEnter : transition == "left" ? definition.onLeave : definition.onRun
+        guard let hook else { return }
+        let asOf = LuaValue(jsonText: row["payload"])["as_of"].intValue ?? Int64(Date().timeIntervalSince1970)
+        let dispatcher = ReachDispatcher(lua: lua, plugins: loader, segment: rule, runID: row["run_id"], asOf: asOf)
+        let failure = try pool.write { db in
+            try dispatcher.call(hook, plugin: definition, config: config, memberID: row["member_id"], transition: transition, retry: true, in: db)
+        }
+        if let failure { throw DeliveryError(message: failure) }
+    }
+}

@@ -1,0 +1,19 @@
+/// How the outbox retries a failed delivery: exponential backoff from
+/// ``base`` seconds, capped at ``cap``, until ``maxAttempts`` make it dead.
+public struct RetryPolicy: Sendable {
+    public var base: Double
+    public var cap: Double
+    public var maxAttempts: Int
+
+    /// Creates a policy (defaults: 2 s doubling up to 1 h, 10 attempts).
+    public init(base: Double = 2, cap: Double = 3_600, maxAttempts: Int = 10) {
+        self.base = base
+        self.cap = cap
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Seconds to wait after the `attempts`-th failure.
+    public func delay(after attempts: Int) -> Double {
+        min(cap, base * Double(1 << min(attempts - 1, 30)))
+    }
+}

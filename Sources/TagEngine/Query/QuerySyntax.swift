@@ -1,0 +1,108 @@
+/// Where something is in a query: 1-based line and column (in characters).
+public struct QueryPosition: Sendable, Hashable, CustomStringConvertible {
+    /// 1-based line.
+    public var line: Int
+    /// 1-based column, counted in characters.
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A comparison operator of the query language.
+public enum QueryOperator: String, Sendable, Hashable, CaseIterable {
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+
+    /// The SQL spelling.
+    var sql: String {
+        switch self {
+        case .equal: "="
+        case .notEqual: "<>"
+        default: rawValue
+        }
+    }
+
+    /// Whether this operator orders values (`<`, `<=`, `>`, `>=`).
+    var isOrdering: Bool { self != .equal && self != .notEqual }
+}
+
+/// A literal value in a query.
+public struct QueryLiteral: Sendable, Hashable {
+    /// The literal's value.
+    public enum Value: Sendable, Hashable {
+        case string(String)
+        case integer(Int64)
+        case decimal(Double)
+        case bool(Bool)
+    }
+
+    public var value: Value
+    public var position: QueryPosition
+
+    public init(_ value: Value, at position: QueryPosition) {
+        self.value = value
+        self.position = position
+    }
+
+    /// Whether the literal is a number (integer or decimal).
+    var isNumber: Bool {
+        switch value {
+        case .integer, .decimal: true
+        default: false
+        }
+    }
+}
+
+/// A name in a query: a member attribute, `attr.<key>`, or a tag or segment.
+public struct QueryReference: Sendable, Hashable {
+    /// What the name refers to, syntactically.
+    public enum Target: Sendable, Hashable {
+        /// A bare name: a member attribute or a tag / segment name.
+        case name(String)
+        /// `attr.<key>`: a key of the member's JSON attributes.
+        case jsonAttribute(String)
+    }
+
+    public var target: Target
+    public var position: QueryPosition
+
+    public init(_ target: Target, at position: QueryPosition) {
+        self.target = target
+        self.position = position
+    }
+
+    /// The name as shown in results: `rfm_class`, `region`, `attr.vip`.
+    public var displayName: String {
+        switch target {
+        case .name(let name): name
+        case .jsonAttribute(let key): "attr.\(key)"
+        }
+    }
+}
+
+/// The syntax tree of a query.
+public indirect enum QueryExpression: Sendable, Hashable {
+    /// Every operand holds.
+    case and([QueryExpression])
+    /// At least one operand holds.
+    case or([QueryExpression])
+    /// The operand does not hold.
+    case not(QueryExpression)
+    /// `name <op> literal`.
+    case compare(QueryReference, QueryOperator, QueryLiteral)
+    /// `name in (...)` or, negated, `name not in (...)`.
+    case list(QueryReference, [QueryLiteral], negated: Bool)
+    /// `has(name)`: the member has the tag (any value) or the attribute is set.
+    case has(QueryReference)
+    /// A bare name: a flag tag or segment the member has.
+    case bare(QueryReference)
+}
