@@ -22,6 +22,9 @@ public struct OutboxDelivery: Sendable {
         public var delivered = 0
         public var failed = 0
         public var dead = 0
+
+        /// An empty report.
+        public init() {}
     }
 
     /// Creates a delivery over `pool` using `client` for webhooks.

@@ -31,9 +31,19 @@ struct ReachDispatcher {
                 try Self.recordError(plugin: name, segment: segment.name, member: nil, hook: "load", error: "\(error)", in: db)
                 continue
             }
-            for change in changes {
-                guard let hook = change.transition == "entered" ? plugin.onEnter : plugin.onLeave else { continue }
-                try call(hook, plugin: plugin, config: config, memberID: change.memberID, transition: change.transition, in: db)
+            let emit = Emitter(lua: lua)
+            defer { emit.release() }
+            var start = 0
+            while start < changes.count {
+                let batch = changes[start..<min(start + 500, changes.count)]
+                start += 500
+                let members = try HookMember.loadMany(batch.map(\.memberID), in: db)
+                for change in batch {
+                    guard let hook = change.transition == "entered" ? plugin.onEnter : plugin.onLeave else { continue }
+                    try call(
+                        hook, plugin: plugin, config: config, memberID: change.memberID, member: members[change.memberID],
+                        transition: change.transition, emitter: emit, in: db)
+                }
             }
             if let onRun = plugin.onRun {
                 let entered = changes.filter { $0.transition == "entered" }.count
@@ -41,7 +51,9 @@ struct ReachDispatcher {
                     "entered": .integer(Int64(entered)), "left": .integer(Int64(changes.count - entered)),
                     "members": .integer(try Int64.fetchOne(db, sql: "SELECT count(*) FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE t.name = ?", arguments: [segment.name]) ?? 0),
                 ])
-                try call(onRun, plugin: plugin, config: config, memberID: nil, transition: "run", argument: summary, in: db)
+                try call(
+                    onRun, plugin: plugin, config: config, memberID: nil, member: nil, transition: "run", argument: summary,
+                    emitter: emit, in: db)
             }
         }
     }
@@ -50,20 +62,16 @@ struct ReachDispatcher {
     /// Returns the hook's error, or `nil` when it succeeded.
     @discardableResult
     func call(
-        _ hook: LuaRef, plugin: PluginDefinition, config: [String: LuaValue], memberID: Int64?, transition: String,
-        argument: LuaValue? = nil, retry: Bool = false, in db: Database
+        _ hook: LuaRef, plugin: PluginDefinition, config: [String: LuaValue], memberID: Int64?, member: HookMember? = nil,
+        transition: String, argument: LuaValue? = nil, retry: Bool = false, emitter: Emitter? = nil, in db: Database
     ) throws -> String? {
-        let member = try memberID.map { try HookMember.load($0, in: db) }
-        let emitted = EmittedMessages()
-        let emit = lua.makeHostFunction { _, arguments in
-            emitted.messages.append(try OutboxMessage(emitted: arguments.first ?? .nil))
-            return []
-        }
-        let emitRef = HostFunctionHandle.ref(lua, emit)
-        defer { lua.release(emitRef) }
+        let member = try member ?? memberID.map { try HookMember.load($0, in: db) }
+        let emit = emitter ?? Emitter(lua: lua)
+        defer { if emitter == nil { emit.release() } }
+        emit.messages.removeAll()
         let context: LuaValue = .table([
             "segment": .string(segment.name), "transition": .string(transition), "run_id": runID.map { .integer($0) } ?? .nil,
-            "as_of": .integer(asOf), "config": .table(config), "outbox": .table(["emit": .function(emitRef)]),
+            "as_of": .integer(asOf), "config": .table(config), "outbox": .table(["emit": .function(emit.ref)]),
         ])
         let key = "\(segment.name):\(member?.externalID ?? "-"):\(transition):\(runID ?? 0):\(plugin.name)"
         do {
@@ -77,7 +85,7 @@ struct ReachDispatcher {
                 channel: nil, payload: LuaValue.table(["as_of": .integer(asOf)]).jsonText, key: key + ":hook", in: db)
             return error.description
         }
-        for (index, message) in emitted.messages.enumerated() {
+        for (index, message) in emit.messages.enumerated() {
             try OutboxStore.insert(
                 kind: "message", segment: segment.name, memberID: memberID, transition: transition, runID: runID, plugin: plugin.name,
                 channel: message.channel.rawValue, payload: message.payload.jsonText, key: key + ":\(index)", in: db)
@@ -92,7 +100,20 @@ struct ReachDispatcher {
     }
 }
 
-/// Messages collected from one hook call.
-final class EmittedMessages {
+/// The `outbox.emit` function handed to hooks, collecting what one call emits.
+final class Emitter {
+    let lua: LuaState
     var messages: [OutboxMessage] = []
+    private(set) var ref = LuaRef(slot: 0)
+
+    init(lua: LuaState) {
+        self.lua = lua
+        let index = lua.makeHostFunction { [unowned self] _, arguments in
+            self.messages.append(try OutboxMessage(emitted: arguments.first ?? .nil))
+            return []
+        }
+        ref = HostFunctionHandle.ref(lua, index)
+    }
+
+    func release() { lua.release(ref) }
 }

@@ -50,11 +50,20 @@ struct OutboxCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let report = try await OutboxDelivery(
+            let delivery = OutboxDelivery(
                 pool: try options.open().pool, client: HTTPClient.shared, exportsDirectory: URL(fileURLWithPath: exports),
-                pluginsDirectory: options.pluginsURL
-            ).deliverDue()
-            print("delivered \(report.delivered), failed \(report.failed) (will retry), dead \(report.dead)")
+                pluginsDirectory: options.pluginsURL)
+            var total = OutboxDelivery.Report()
+            while true {
+                let pass = try await delivery.deliverDue(limit: 1_000)
+                total.delivered += pass.delivered
+                total.failed += pass.failed
+                total.dead += pass.dead
+                Console.progress("delivering: \(Console.count(total.delivered)) delivered, \(Console.count(total.failed)) failed")
+                if pass.delivered + pass.failed + pass.dead == 0 || pass.delivered == 0 { break }
+            }
+            Console.progress("", final: false)
+            print("delivered \(total.delivered), failed \(total.failed) (will retry), dead \(total.dead)")
         }
     }
 }
