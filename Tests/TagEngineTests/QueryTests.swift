@@ -311,13 +311,15 @@ struct QueryTests {
     /// over the subquery's list, and `or` of indexed conditions is a
     /// `MULTI-INDEX OR`.
     ///
-    /// Shapes that do walk `members` (no index can answer them):
-    /// - `not x` / `x == false` / `not (...)`: a complement, planned as
-    ///   `SEARCH m USING INTEGER PRIMARY KEY (rowid>?)` (the cursor range: every
-    ///   member after the cursor) with the subquery as a list probe;
-    /// - attribute ranges and `!=` (`level >= 3`, `region != "x"`) and
-    ///   `attr.<key>` comparisons: the planner prefers the rowid order of
-    ///   `ORDER BY m.id` over `members_level`; `attr.*` has no index at all;
+    /// Shapes that do walk `members` (checked on a 5,000-member demo store
+    /// too; there is no `sqlite_stat1`):
+    /// - `not x` / `x == false` / `not (...)`: a complement; the page plans as
+    ///   `SEARCH m USING INTEGER PRIMARY KEY (rowid>?)` (every member after
+    ///   the cursor) probing the subquery's list, the count as `SCAN m`;
+    /// - attribute ranges (`level >= 3`): the page prefers the rowid order of
+    ///   `ORDER BY m.id` (`rowid>?`); only the count uses `members_level (level>?)`;
+    /// - `region != "x"`: `SCAN m USING COVERING INDEX members_region`;
+    /// - `attr.<key>` comparisons and `has(attr.<key>)`: no index, `SCAN m`;
     /// - `or` with any such operand.
     @Test func commonShapesUseIndexes() throws {
         let store = try QueryFixture()
@@ -350,5 +352,24 @@ struct QueryTests {
                 #expect(!lines.contains(where: isMembersScan), "\(query): \(lines)")
             }
         }
+    }
+
+    @Test func hostileQueriesFailCleanly() throws {
+        let store = try QueryFixture()
+        let deep = try #require(try store.error(String(repeating: "(", count: 10_000) + "new_customer"))
+        #expect(deep.column == 65 && deep.message.contains("more than 64 levels"), "\(deep.headline)")
+        let nots = try #require(try store.error(String(repeating: "not ", count: 100) + "new_customer"))
+        #expect(nots.column == 257, "\(nots.headline)")
+        let many = try #require(try store.error(Array(repeating: "new_customer", count: 300).joined(separator: " or ")))
+        #expect(many.column == 256 * 16 + 1 && many.message.contains("more than 256 conditions"), "\(many.headline)")
+        // At the limits SQLite still takes the statement.
+        let widest = Array(repeating: #"(new_customer and region != "x")"#, count: 128).joined(separator: " or ")
+        #expect(try store.members(widest) == ["m1", "m5"])
+        let nested = String(repeating: "not (", count: 32) + "pet_lover" + String(repeating: ")", count: 32)
+        #expect(try store.members(nested) == ["m2", "m3"])
+        let list = "level in (" + (1...4_000).map(String.init).joined(separator: ", ") + ")"
+        #expect(try store.members(list) == ["m1", "m2", "m3", "m5"])
+        let tooMany = try #require(try store.error("level in (" + (1...5_001).map(String.init).joined(separator: ", ") + ")"))
+        #expect(tooMany.message.contains("more than 5000 values"), "\(tooMany.headline)")
     }
 }

@@ -29,10 +29,11 @@ final class TestServer: Sendable {
 
     /// Starts a server; `setup` may write rule files and data before it listens.
     static func start(
-        now: Date = Date(timeIntervalSince1970: 1_764_547_200), schedulerTick: Duration = .milliseconds(50),
+        root: URL? = nil, now: Date = Date(timeIntervalSince1970: 1_764_547_200), schedulerTick: Duration = .milliseconds(50),
         setup: (URL, DatabasePool) throws -> Void = { _, _ in }
     ) async throws -> TestServer {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tagd-server-\(UUID().uuidString)")
+        let fresh = root == nil
+        let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("tagd-server-\(UUID().uuidString)")
         for dir in ["rules", "plugins"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
@@ -41,12 +42,17 @@ final class TestServer: Sendable {
             host: "127.0.0.1", port: 0, storePath: root.appendingPathComponent("store.sqlite").path,
             rulesDirectory: root.appendingPathComponent("rules"), pluginsDirectory: root.appendingPathComponent("plugins"),
             limits: .init(instructionsPerCall: 50_000_000, memoryBytes: 64 << 20),
-            schedulerTick: schedulerTick, watchInterval: .milliseconds(50), clock: { clock.withLockedValue { $0 } }))
-        let users = Users(pool: server.state.pool)
-        try users.add(name: "root", role: .admin, actor: nil)
-        try users.add(name: "alice", role: .operator, actor: "root")
-        try users.add(name: "bob", role: .approver, actor: "root")
-        try users.add(name: "carol", role: .approver, actor: "root")
+            schedulerTick: schedulerTick, watchInterval: .milliseconds(50),
+            exportsDirectory: root.appendingPathComponent("exports"),
+            retryPolicy: RetryPolicy(base: 0.05, cap: 0.2, maxAttempts: 100, requestTimeout: .milliseconds(500)), deliveryInterval: .milliseconds(50),
+            clock: { clock.withLockedValue { $0 } }))
+        if fresh {
+            let users = Users(pool: server.state.pool)
+            try users.add(name: "root", role: .admin, actor: nil)
+            try users.add(name: "alice", role: .operator, actor: "root")
+            try users.add(name: "bob", role: .approver, actor: "root")
+            try users.add(name: "carol", role: .approver, actor: "root")
+        }
         var tokens: [String: String] = [:]
         for user in ["root", "alice", "bob", "carol"] { tokens[user] = try ApiTokens(pool: server.state.pool).create(for: user) }
         try setup(root.appendingPathComponent("rules"), server.state.pool)

@@ -61,7 +61,7 @@ extension TagRegistry {
     /// The tag called `name`, or an error saying there is none.
     static func tag(_ name: String, in db: Database) throws -> TagRecord {
         guard let tag = try TagRecord.filter(Column("name") == name).fetchOne(db) else {
-            throw LifecycleError("no tag named \"\(name)\" (tagd rules lists them)")
+            throw LifecycleError("no tag named \"\(name)\" (tagd rules lists them)", kind: .notFound)
         }
         return tag
     }

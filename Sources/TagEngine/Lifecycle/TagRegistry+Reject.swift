@@ -8,7 +8,7 @@ extension TagRegistry {
     /// never approved becomes `rejected` until its file changes again.
     @discardableResult
     public func reject(name: String, actor: String, reason: String) throws -> TagVersionRecord {
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw LifecycleError("reject needs a --reason") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw LifecycleError("reject needs a reason", kind: .invalid) }
         return try Governance.write(pool) { db in
             try Users.authorize(actor, needs: .approver, action: "reject", tag: name, in: db)
             var tag = try Self.tag(name, in: db)

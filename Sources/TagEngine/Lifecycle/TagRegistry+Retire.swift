@@ -10,7 +10,7 @@ extension TagRegistry {
     /// its history remains.
     @discardableResult
     public func retire(name: String, actor: String, reason: String) throws -> Int {
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw LifecycleError("retire needs a --reason") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw LifecycleError("retire needs a reason", kind: .invalid) }
         return try Governance.write(pool) { db in
             try Users.authorize(actor, needs: .admin, action: "retire", tag: name, in: db)
             var tag = try Self.tag(name, in: db)

@@ -42,20 +42,70 @@ public struct OutboxDelivery: Sendable {
 
     /// Delivers up to `limit` entries that are due at `now`.
     public func deliverDue(now: Date = Date(), limit: Int = 200) async throws -> Report {
-        let due = try await pool.read { db in
+        let due: [DueEntry] = try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, kind, segment, member_id, transition, run_id, plugin, channel, payload, idempotency_key, attempts
                 FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit])
+                """, arguments: [now.timeIntervalSince1970, limit]
+            ).map(DueEntry.init(row:))
         }
+        // Up to 16 deliveries in flight, so one slow endpoint does not hold up the rest.
+        return await withTaskGroup(of: Report.self) { group in
+            var report = Report()
+            var next = due.makeIterator()
+            for _ in 0..<16 {
+                guard let row = next.next() else { break }
+                group.addTask { await deliver(row, now: now) }
+            }
+            while let one = await group.next() {
+                report.delivered += one.delivered
+                report.failed += one.failed
+                report.dead += one.dead
+                if let row = next.next() { group.addTask { await deliver(row, now: now) } }
+            }
+            return report
+        }
+    }
+
+    /// An outbox row due for delivery.
+    struct DueEntry: Sendable {
+        var id: Int64
+        var kind: String
+        var segment: String
+        var memberID: Int64?
+        var transition: String
+        var runID: Int64?
+        var plugin: String
+        var channel: String?
+        var payload: String
+        var key: String
+        var attempts: Int
+
+        init(row: Row) {
+            id = row["id"]
+            kind = row["kind"]
+            segment = row["segment"]
+            memberID = row["member_id"]
+            transition = row["transition"]
+            runID = row["run_id"]
+            plugin = row["plugin"]
+            channel = row["channel"]
+            payload = row["payload"]
+            key = row["idempotency_key"]
+            attempts = row["attempts"]
+        }
+    }
+
+    /// Delivers one entry and records the outcome.
+    private func deliver(_ row: DueEntry, now: Date) async -> Report {
         var report = Report()
-        for row in due {
-            let id: Int64 = row["id"]
-            let attempts: Int = row["attempts"]
+        let id = row.id
+        let attempts = row.attempts
+        do {
             do {
-                switch (row["kind"] as String, row["channel"] as String?) {
-                case ("message", "webhook"): try await postWebhook(payload: row["payload"], key: row["idempotency_key"])
-                case ("message", "file"): try appendFile(payload: row["payload"])
+                switch (row.kind, row.channel) {
+                case ("message", "webhook"): try await postWebhook(payload: row.payload, key: row.key)
+                case ("message", "file"): try appendFile(payload: row.payload)
                 case ("hook", _): try rerunHook(row)
                 default: throw DeliveryError(message: "unknown outbox entry kind")
                 }
@@ -75,6 +125,8 @@ public struct OutboxDelivery: Sendable {
                 }
                 if dead { report.dead += 1 } else { report.failed += 1 }
             }
+        } catch {
+            // The store itself failed; the entry stays as it was and is tried again.
         }
         return report
     }
@@ -95,7 +147,7 @@ public struct OutboxDelivery: Sendable {
             for (name, value) in headers { if let text = value.stringValue { request.headers.add(name: name, value: text) } }
         }
         request.body = .bytes(ByteBuffer(string: message["body"].isNil ? "{}" : message["body"].jsonText))
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .nanoseconds(Int64(policy.requestTimeout.components.seconds * 1_000_000_000 + policy.requestTimeout.components.attoseconds / 1_000_000_000)))
         _ = try await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(response.status.code) else {
             throw DeliveryError(message: "\(url) answered \(response.status.code)")
@@ -117,9 +169,9 @@ public struct OutboxDelivery: Sendable {
     }
 
     /// Runs a hook that failed during a segment run again, queueing its messages.
-    private func rerunHook(_ row: Row) throws {
-        let segment: String = row["segment"]
-        let plugin: String = row["plugin"]
+    private func rerunHook(_ row: DueEntry) throws {
+        let segment = row.segment
+        let plugin = row.plugin
         guard let live = try TagRegistry(pool: pool).liveVersions(names: [segment]).first else {
             throw DeliveryError(message: "segment \(segment) is no longer active")
         }
@@ -128,13 +180,13 @@ public struct OutboxDelivery: Sendable {
         let loader = PluginLoader(lua: lua, directory: pluginsDirectory)
         let definition = try loader.plugin(plugin)
         let config = try loader.validate(rule.reach[plugin] ?? .nil, for: definition, segment: segment)
-        let transition: String = row["transition"]
+        let transition = row.transition
         let hook = transition == "entered" ? definition.onEnter : transition == "left" ? definition.onLeave : definition.onRun
         guard let hook else { return }
-        let asOf = LuaValue(jsonText: row["payload"])["as_of"].intValue ?? Int64(Date().timeIntervalSince1970)
-        let dispatcher = ReachDispatcher(lua: lua, plugins: loader, segment: rule, runID: row["run_id"], asOf: asOf)
+        let asOf = LuaValue(jsonText: row.payload)["as_of"].intValue ?? Int64(Date().timeIntervalSince1970)
+        let dispatcher = ReachDispatcher(lua: lua, plugins: loader, segment: rule, runID: row.runID, asOf: asOf)
         let failure = try pool.write { db in
-            try dispatcher.call(hook, plugin: definition, config: config, memberID: row["member_id"], transition: transition, retry: true, in: db)
+            try dispatcher.call(hook, plugin: definition, config: config, memberID: row.memberID, transition: transition, retry: true, in: db)
         }
         if let failure { throw DeliveryError(message: failure) }
     }

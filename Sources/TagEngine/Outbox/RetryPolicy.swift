@@ -4,12 +4,15 @@ public struct RetryPolicy: Sendable {
     public var base: Double
     public var cap: Double
     public var maxAttempts: Int
+    /// How long one webhook request may take, connecting included.
+    public var requestTimeout: Duration
 
-    /// Creates a policy (defaults: 2 s doubling up to 1 h, 10 attempts).
-    public init(base: Double = 2, cap: Double = 3_600, maxAttempts: Int = 10) {
+    /// Creates a policy (defaults: 2 s doubling up to 1 h, 10 attempts, 10 s per request).
+    public init(base: Double = 2, cap: Double = 3_600, maxAttempts: Int = 10, requestTimeout: Duration = .seconds(10)) {
         self.base = base
         self.cap = cap
         self.maxAttempts = maxAttempts
+        self.requestTimeout = requestTimeout
     }
 
     /// Seconds to wait after the `attempts`-th failure.

@@ -13,10 +13,21 @@
 /// list       := "(" value ("," value)* ")"
 /// value      := STRING | INTEGER | DECIMAL | "true" | "false"
 /// ```
+///
+/// Limits keep a hostile query from exhausting the stack or SQLite's
+/// expression depth: at most ``maxDepth`` nested parentheses / `not`s,
+/// ``maxConditions`` conditions and ``maxValues`` values.
 struct QueryParser {
+    static let maxDepth = 64
+    static let maxConditions = 256
+    static let maxValues = 5_000
+
     let query: String
     private let tokens: [QueryToken]
     private var index = 0
+    private var depth = 0
+    private var conditions = 0
+    private var values = 0
 
     init(_ query: String) throws(QueryError) {
         self.query = query
@@ -76,24 +87,42 @@ struct QueryParser {
 
     private mutating func parseUnary() throws(QueryError) -> QueryExpression {
         if current.kind == .not {
+            try enter()
             _ = advance()
-            return .not(try parseUnary())
+            let operand = try parseUnary()
+            depth -= 1
+            return .not(operand)
         }
         return try parsePrimary()
+    }
+
+    /// One more level of `(` or `not`.
+    private mutating func enter() throws(QueryError) {
+        depth += 1
+        if depth > Self.maxDepth { throw fail("the query nests more than \(Self.maxDepth) levels of parentheses and 'not'", at: current) }
+    }
+
+    /// One more condition (a comparison, list, has() or bare name).
+    private mutating func countCondition(at token: QueryToken) throws(QueryError) {
+        conditions += 1
+        if conditions > Self.maxConditions { throw fail("the query has more than \(Self.maxConditions) conditions", at: token) }
     }
 
     private mutating func parsePrimary() throws(QueryError) -> QueryExpression {
         let token = current
         switch token.kind {
         case .leftParen:
+            try enter()
             _ = advance()
             let inner = try parseOr()
+            depth -= 1
             guard current.kind == .rightParen else {
                 throw fail("expected ')' to close the '(' at column \(token.position.column) (found \(current.quoted))", at: current)
             }
             _ = advance()
             return inner
         case .name(let name) where name.lowercased() == "has" && peek().kind == .leftParen:
+            try countCondition(at: token)
             _ = advance()
             _ = advance()
             let reference = try parseReference(context: "in has(...)")
@@ -103,6 +132,7 @@ struct QueryParser {
             _ = advance()
             return .has(reference)
         case .name:
+            try countCondition(at: token)
             let reference = try parseReference(context: "")
             return try parseCondition(on: reference)
         case .string, .integer, .decimal, .true, .false:
@@ -171,6 +201,8 @@ struct QueryParser {
         default:
             throw fail("expected a value\(afterPrevious) (found \(token.quoted))", at: token)
         }
+        values += 1
+        if values > Self.maxValues { throw fail("the query has more than \(Self.maxValues) values", at: token) }
         _ = advance()
         return QueryLiteral(value, at: token.position)
     }

@@ -39,7 +39,7 @@ public struct SegmentExport: Sendable {
     public func page(after cursor: Int64 = 0, limit: Int = 1_000) throws -> [Row] {
         try pool.read { db in
             guard let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?", arguments: [name]) else {
-                throw LifecycleError("no segment or tag named \"\(name)\"")
+                throw LifecycleError("no segment or tag named \"\(name)\"", kind: .notFound)
             }
             // Column names were validated in init: base columns or attr.<identifier>.
             let selected = columns.map { column in

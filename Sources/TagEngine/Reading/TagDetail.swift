@@ -24,7 +24,7 @@ extension TagRegistry {
     public func detail(name: String, runs limit: Int = 10) throws -> TagDetail {
         try pool.read { db in
             guard let tag = try TagRecord.filter(Column("name") == name).fetchOne(db), let tagID = tag.id else {
-                throw LifecycleError("no tag named \"\(name)\" (see tagd rules)")
+                throw LifecycleError("no tag named \"\(name)\" (see tagd rules)", kind: .notFound)
             }
             let live = try tag.liveVersionId.flatMap { try TagVersionRecord.fetchOne(db, key: $0) }
             let values = try Row.fetchAll(

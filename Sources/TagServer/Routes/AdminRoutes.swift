@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import GRDB
 import Hummingbird
 import TagEngine
@@ -41,11 +42,19 @@ struct AdminRoutes {
     }
 
     func decide(_ action: String, _ request: Request, _ context: TagRequestContext) async throws -> JSONResponse<Outcome> {
-        guard let user = context.user else { throw APIError(status: .unauthorized, message: "not authenticated") }
+        let needed: Role = action == "approve" || action == "reject" ? .approver : .admin
+        let user = try await context.require(needed, for: action, state: state)
         let name = try context.parameters.require("name")
-        let body = try? await request.decode(as: Decision.self, context: context)
-        let reason = body?.reason
-        let outcome = try await state.blocking { () throws -> Outcome in
+        let bytes = try await request.body.collect(upTo: 1 << 20)
+        var reason: String?
+        if bytes.readableBytes > 0, !String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            do {
+                reason = try JSONDecoder().decode(Decision.self, from: Data(String(buffer: bytes).utf8)).reason
+            } catch {
+                throw APIError.badRequest("body must be a JSON object such as {\"reason\": \"...\"}")
+            }
+        }
+        let outcome = try await state.blocking { [reason] () throws -> Outcome in
             do {
                 let registry = state.registry
                 var version: String?
@@ -53,6 +62,10 @@ struct AdminRoutes {
                 switch action {
                 case "approve":
                     let files = try state.sync()
+                    guard files.contains(where: { $0.name == name }) else {
+                        _ = try registry.history(name: name)  // 404 when the tag is unknown
+                        throw LifecycleError("no rule file declares \"\(name)\"; approval binds to a file's current content")
+                    }
                     version = try registry.approve(name: name, actor: user.name, files: files, reason: reason).shortHash
                 case "reject":
                     try state.sync()
@@ -67,8 +80,6 @@ struct AdminRoutes {
             } catch let error as PermissionError {
                 state.metrics.denied(status: 403)
                 throw APIError(status: .forbidden, message: error.description)
-            } catch let error as LifecycleError {
-                throw APIError.conflict(error.message)
             }
         }
         return JSONResponse(outcome)

@@ -50,7 +50,8 @@ struct ReadRoutes {
 
     private func lookup(_ context: TagRequestContext) async throws -> MemberRecord {
         _ = try await context.require(.operator, for: "read", state: state)
-        let id = try context.parameters.require("id")
+        let raw = try context.parameters.require("id")
+        let id = raw.removingPercentEncoding ?? raw
         guard let member = try await state.blocking({ try state.store.member(externalID: id) }) else {
             throw APIError.notFound("no member with external id \(id)")
         }

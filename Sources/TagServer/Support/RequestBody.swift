@@ -10,19 +10,13 @@ enum RequestBody {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch {
+        } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(status: .contentTooLarge, message: "request body larger than \(context.maxUploadSize >> 20) MiB")
         }
         let text = String(buffer: buffer)
-        let trimmed = text.drop(while: \.isWhitespace)
         let isNDJSON = request.headers[.contentType]?.contains("ndjson") == true
-        if !isNDJSON, trimmed.first == "[" || (trimmed.first == "{" && !text.trimmingCharacters(in: .whitespacesAndNewlines).contains("\n")) {
-            let value: JSONValue
-            do {
-                value = try JSONValue(parsing: String(trimmed))
-            } catch {
-                throw APIError.badRequest("body is not valid JSON: \(error)")
-            }
+        // One object or an array, even pretty-printed; otherwise one object per line.
+        if !isNDJSON, let value = try? JSONValue(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             switch value {
             case .object(let object): return [object]
             case .array(let items):
@@ -34,6 +28,9 @@ enum RequestBody {
                 }
             default: throw APIError.badRequest("body must be a JSON object, an array of objects, or NDJSON")
             }
+        }
+        if !isNDJSON, text.trimmingCharacters(in: .whitespacesAndNewlines).first == "[" {
+            throw APIError.badRequest("body is not valid JSON")
         }
         var objects: [[String: JSONValue]] = []
         for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

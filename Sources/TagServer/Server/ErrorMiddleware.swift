@@ -1,0 +1,30 @@
+import Hummingbird
+import Logging
+import TagEngine
+
+/// Turns engine errors into JSON answers: an unknown name is 404, an illegal
+/// lifecycle step 409, an incomplete request 400, a refused role 403;
+/// anything else is logged and answered 500 with its message.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = TagRequestContext
+    let logger = Logger(label: "tagd.http")
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPResponseError {
+            throw error
+        } catch let error as LifecycleError {
+            switch error.kind {
+            case .notFound: throw APIError.notFound(error.message)
+            case .invalid: throw APIError.badRequest(error.message)
+            case .illegal: throw APIError.conflict(error.message)
+            }
+        } catch let error as PermissionError {
+            throw APIError(status: .forbidden, message: error.description)
+        } catch {
+            logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            throw APIError(status: .internalServerError, message: "\(error)")
+        }
+    }
+}
