@@ -1,7 +1,8 @@
-/// Orders rules so that every rule runs after the rules whose tags it reads.
-enum RunOrder {
+/// Orders rules so that every rule runs after the rules whose tags it reads
+/// (a cycle is an error naming it).
+public enum RunOrder {
     /// `rules` sorted by dependency (ties by name), or an error naming a cycle.
-    static func sort<T>(_ rules: [T], name: (T) -> String, dependencies: (T) -> [String]) throws -> [T] {
+    public static func sort<T>(_ rules: [T], name: (T) -> String, dependencies: (T) -> [String]) throws -> [T] {
         let byName = Dictionary(rules.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
         var state: [String: Int] = [:]  // 1 visiting, 2 done
         var ordered: [T] = []

@@ -13,6 +13,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The benchmark store (reused when it already has the requested members).")
     var store = "tagd-bench.sqlite"
     @Option(help: "The rules directory.") var rules = "rules"
+    @Flag(help: "Also run the shipped segments (reach hooks write to the outbox).") var segments = false
+    @Option(help: "The plugins directory.") var plugins = "plugins"
 
     func run() throws {
         let memberStore = try MemberStore(path: store)
@@ -30,18 +32,20 @@ struct BenchCommand: ParsableCommand {
         let pool = try MemberStore(path: store).pool
         let counts = try MemberStore(path: store).counts()
         print("store: \(counts)")
-        let files = try RuleCatalog(directory: URL(fileURLWithPath: rules)).scan()
+        let files = try RuleCatalog(directory: URL(fileURLWithPath: rules), pluginsDirectory: URL(fileURLWithPath: plugins)).scan()
         let registry = TagRegistry(pool: pool)
         if try Users(pool: pool).all().isEmpty { try Users(pool: pool).add(name: "bench", role: .admin, actor: "bench") }
         try registry.sync(files)
-        for file in files {
-            guard let name = file.name else { continue }
+        for name in try DemoCommand.approvalOrder(files) {
             _ = try? registry.approve(name: name, actor: "bench", files: files)
         }
         // Start from empty live values so every run writes the same amount.
-        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history") }
+        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history; DELETE FROM outbox") }
         let started = Date()
-        let reports = try TagRunner(pool: pool).run(try registry.liveVersions(), asOf: asOf, trigger: "bench")
+        // The shipped tags (segments add reach hooks and outbox writes: --segments).
+        let live = try registry.liveVersions().filter { segments || $0.tag.kind == "tag" }
+        let reports = try TagRunner(pool: pool, pluginsDirectory: URL(fileURLWithPath: plugins))
+            .run(live, asOf: asOf, trigger: "bench", progress: RunCommand.showProgress)
         let tagdSeconds = Date().timeIntervalSince(started)
         var table = TextTable("RULE", "SECONDS", "MEMBERS/S", "COVERAGE")
         for r in reports {

@@ -33,7 +33,7 @@ struct DemoCommand: ParsableCommand {
         try Users(pool: store.pool).add(name: "demo", role: .admin, actor: "demo")
         let sync = try registry.sync(files)
         for error in sync.errors { Console.note("rule error: \(error)") }
-        for name in sync.proposed {
+        for name in try Self.approvalOrder(files) where sync.proposed.contains(name) {
             _ = try registry.approve(name: name, actor: "demo", files: files, reason: "demo")
         }
         let live = try registry.liveVersions()
@@ -42,5 +42,11 @@ struct DemoCommand: ParsableCommand {
         print(RunCommand.table(reports))
         print("store: \(path) — try: tagd member M0000001 --store \(path); tagd tag rfm_class --store \(path)")
         if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }
+    }
+
+    /// Rule names in an order where every rule comes after the tags it reads.
+    static func approvalOrder(_ files: [RuleFile]) throws -> [String] {
+        let rules = files.compactMap { try? $0.outcome.get() }
+        return try RunOrder.sort(rules, name: \.name, dependencies: \.dependencies).map(\.name)
     }
 }
