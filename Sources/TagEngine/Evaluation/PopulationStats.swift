@@ -67,25 +67,23 @@ final class PopulationStats: @unchecked Sendable {
 
     /// Number of population values strictly below `value`.
     func countBelow(_ name: String, _ value: Double) throws -> Int {
-        let values = try sorted(name)
-        var low = 0
-        var high = values.count
-        while low < high {
-            let mid = (low + high) / 2
-            if values[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
+        Self.partition(try sorted(name)) { $0 < value }
     }
 
     /// Number of population values strictly above `value`.
     func countAbove(_ name: String, _ value: Double) throws -> Int {
         let values = try sorted(name)
+        return values.count - Self.partition(values) { $0 <= value }
+    }
+
+    /// The number of leading elements of ascending `values` that satisfy `isLow`.
+    private static func partition(_ values: [Double], _ isLow: (Double) -> Bool) -> Int {
         var low = 0
         var high = values.count
         while low < high {
             let mid = (low + high) / 2
-            if values[mid] <= value { low = mid + 1 } else { high = mid }
+            if isLow(values[mid]) { low = mid + 1 } else { high = mid }
         }
-        return values.count - low
+        return low
     }
 }
