@@ -60,6 +60,7 @@ let package = Package(
             name: "TagEngineTests",
             dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "tagdTests", dependencies: ["tagd"]),
         .testTarget(
             name: "TagServerTests",
             dependencies: [

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// Drives the real `tagd` binary the way an operator does.
+@Suite("tagd command line", .serialized)
+struct CLITests {
+    /// The built executable, next to the test bundle.
+    static var binary: URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("tagd")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/tagd")
+    }
+
+    struct Result {
+        let status: Int32
+        let out: String
+        let err: String
+    }
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tagd-cli-\(UUID().uuidString)")
+
+    init() throws {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+    }
+
+    @discardableResult
+    func tagd(_ arguments: String...) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        process.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try text.write(to: dir.appendingPathComponent(path), atomically: true, encoding: .utf8)
+    }
+
+    @Test func anOperatorsDay() throws {
+        #expect(try tagd("init").status == 0)
+        try write("orders.csv", "member,ts,amount,category\nc1,2024-01-10,30,pet\nc1,2024-01-20,20,books\nc2,2023-06-01,15,pet\n")
+        let imported = try tagd("import", "orders", "orders.csv")
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(imported.out.contains("imported 3 orders"))
+        // A bad row stops the import, names file, line and column, and stores nothing.
+        try write("bad.csv", "member,ts,amount\nc3,2024-01-01,5\nc4,2024-01-02,12x\n")
+        let bad = try tagd("import", "orders", "bad.csv")
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("bad.csv:3"), "\(bad.err)")
+        #expect(bad.err.contains("amount"))
+        #expect(try tagd("member", "c3").status != 0)
+
+        try write("rules/spender.lua", """
+            -- spends anything at all
+            return tag "spender" { title = "Spender", category = "value/spend", owner = "crm", kind = "score",
+              refresh = "daily", features = { spend = sum("orders.amount", { within = "365d" }) },
+              evaluate = function(m) if m.spend > 0 then return m.spend end end }
+            """)
+        #expect(try tagd("check").out.contains("ok   spender.lua"))
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        #expect(try tagd("user", "add", "bob", "--role", "approver", "--as", "root").status == 0)
+        let denied = try tagd("approve", "spender", "--as", "nobody")
+        #expect(denied.status != 0)
+        #expect(denied.err.contains("unknown user 'nobody'"))
+        let plan = try tagd("plan", "spender", "--as-of", "2024-02-01")
+        #expect(plan.out.contains("+2 gain"), "\(plan.out)")
+        #expect(try tagd("run").status != 0)  // nothing approved yet
+        #expect(try tagd("approve", "spender", "--as", "bob").status == 0)
+        let run = try tagd("run", "--as-of", "2024-02-01", "--json")
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("\"gained\" : 2"))
+        let member = try tagd("member", "c1", "--json")
+        #expect(member.out.contains("\"value\" : \"50\""), "\(member.out)")
+        let why = try tagd("member", "c1", "--why", "spender")
+        #expect(why.out.contains("approved by bob"))
+        #expect(try tagd("audit", "verify").out.contains("hash chain verified"))
+    }
+
+    @Test func aRuleThatCallsOsExecuteFailsWithFileAndLine() throws {
+        #expect(try tagd("init").status == 0)
+        try write("orders.csv", "member,ts,amount\nc1,2024-01-10,30\n")
+        #expect(try tagd("import", "orders", "orders.csv").status == 0)
+        try write("rules/evil.lua", """
+            return tag "evil" { title = "E", category = "x/y", owner = "crm", kind = "flag", refresh = "daily",
+              evaluate = function(m)
+                os.execute("touch pwned")
+                return true
+              end }
+            """)
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        try tagd("user", "add", "bob", "--role", "approver", "--as", "root")
+        #expect(try tagd("approve", "evil", "--as", "bob").status == 0)
+        let run = try tagd("run", "--as-of", "2024-02-01")
+        #expect(run.status != 0)
+        #expect(run.out.contains("evil.lua:3"), "\(run.out)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pwned").path))
+        #expect(!(try tagd("member", "c1").out.contains("evil")))
+    }
+}
