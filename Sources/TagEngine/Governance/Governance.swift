@@ -7,7 +7,7 @@ enum Governance {
         do {
             return try pool.write(body)
         } catch let denied as PermissionError {
-            try? pool.write { db in
+            _ = try? pool.write { db in
                 try AuditLog.append(
                     db, actor: denied.actor, action: "denied", tag: denied.tag, reason: denied.message, detail: denied.action)
             }

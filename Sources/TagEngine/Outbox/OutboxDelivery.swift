@@ -10,17 +10,25 @@ import NIOCore
 /// run again. Failures back off per ``RetryPolicy`` and end up `dead`
 /// (`tagd outbox retry` revives them).
 public struct OutboxDelivery: Sendable {
+    /// The store.
     public let pool: DatabasePool
+    /// Where file messages are appended (their `path` is relative to it).
     public let exportsDirectory: URL
+    /// Where plugins and `require` are looked up when a failed hook runs again; `nil` for none.
     public let pluginsDirectory: URL?
+    /// Caps for every hook call run again.
     public let limits: LuaLimits
+    /// Backoff and attempt limit for failed deliveries.
     public let policy: RetryPolicy
     let client: HTTPClient
 
     /// What one pass did.
     public struct Report: Sendable, Codable {
+        /// Entries delivered.
         public var delivered = 0
+        /// Entries that failed and will be tried again.
         public var failed = 0
+        /// Entries that failed for the last time and are now dead.
         public var dead = 0
 
         /// An empty report.
@@ -161,7 +169,7 @@ public struct OutboxDelivery: Sendable {
         }
         let url = exportsDirectory.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.seekToEnd()

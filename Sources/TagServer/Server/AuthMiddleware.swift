@@ -37,7 +37,7 @@ struct AuthMiddleware: RouterMiddleware {
     private func deny(_ request: Request, actor: String, reason: String) async throws {
         state.metrics.denied(status: 401)
         let detail = "\(request.method) \(request.uri.path)"
-        try await state.blocking {
+        _ = try await state.blocking {
             try state.pool.write { db in try AuditLog.append(db, actor: actor, action: "denied", reason: reason, detail: detail) }
         }
     }
@@ -50,7 +50,7 @@ extension TagRequestContext {
         guard user.role >= role else {
             state.metrics.denied(status: 403)
             let message = "user '\(user.name)' is \(user.role.rawValue); \(action) needs \(role.rawValue)"
-            try await state.blocking {
+            _ = try await state.blocking {
                 try state.pool.write { db in
                     try AuditLog.append(db, actor: user.name, action: "denied", reason: message, detail: action)
                 }

@@ -16,43 +16,56 @@ public final class ServerMetrics: Sendable {
     /// Creates the metrics.
     public init() {}
 
-    /// Runs finished, by status and trigger.
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tagd", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    private func counter(_ metric: String, _ help: String, _ labels: [(String, String)] = []) -> Counter {
+        registry.makeCounter(descriptor: Self.name(metric, "total", help), labels: labels)
+    }
+
+    private func histogram(_ metric: String, _ help: String, _ labels: [(String, String)], _ buckets: [Duration]) -> DurationHistogram {
+        registry.makeDurationHistogram(descriptor: Self.name(metric, "seconds", help), labels: labels, buckets: buckets)
+    }
+
+    /// A finished run, by status and trigger.
     func run(status: String, trigger: String, seconds: Double, members: Int) {
-        registry.makeCounter(name: "tagd_runs_total", labels: [("status", status), ("trigger", trigger)]).increment()
-        registry.makeDurationHistogram(name: "tagd_run_duration_seconds", labels: [("trigger", trigger)], buckets: Self.runBuckets)
+        counter("runs", "Rule runs by outcome and trigger", [("status", status), ("trigger", trigger)]).increment()
+        histogram("run_duration", "Wall time of rule runs", [("trigger", trigger)], Self.runBuckets)
             .record(.nanoseconds(Int64(seconds * 1e9)))
-        registry.makeCounter(name: "tagd_members_evaluated_total").increment(by: Int64(members))
-        if status != "succeeded" { registry.makeCounter(name: "tagd_rule_errors_total").increment() }
+        counter("members_evaluated", "Members evaluated by rule runs").increment(by: Int64(members))
+        if status != "succeeded" { counter("rule_errors", "Rule runs and realtime evaluations that failed").increment() }
     }
 
     /// Records ingested, by kind.
     func ingest(kind: String, records: Int, seconds: Double) {
-        registry.makeCounter(name: "tagd_ingest_records_total", labels: [("kind", kind)]).increment(by: Int64(records))
-        registry.makeDurationHistogram(name: "tagd_ingest_latency_seconds", labels: [("kind", kind)], buckets: Self.latencyBuckets)
+        counter("ingest_records", "Records ingested over HTTP", [("kind", kind)]).increment(by: Int64(records))
+        histogram("ingest_latency", "Time to validate and store one ingest request", [("kind", kind)], Self.latencyBuckets)
             .record(.nanoseconds(Int64(seconds * 1e9)))
     }
 
     /// A realtime re-evaluation after an ingest.
     func realtime(seconds: Double, errors: Int) {
-        registry.makeDurationHistogram(name: "tagd_realtime_latency_seconds", buckets: Self.latencyBuckets)
+        histogram("realtime_latency", "Time to re-evaluate realtime tags after an ingest", [], Self.latencyBuckets)
             .record(.nanoseconds(Int64(seconds * 1e9)))
-        if errors > 0 { registry.makeCounter(name: "tagd_rule_errors_total").increment(by: Int64(errors)) }
+        if errors > 0 { counter("rule_errors", "Rule runs and realtime evaluations that failed").increment(by: Int64(errors)) }
     }
 
     /// How late the scheduler started a due run.
     func schedulerLag(seconds: Double) {
-        registry.makeGauge(name: "tagd_scheduler_lag_seconds").set(seconds)
+        registry.makeGauge(descriptor: Self.name("scheduler_lag", "seconds", "How late the last due run started"))
+            .set(seconds)
     }
 
     /// Outbox deliveries.
     func outbox(delivered: Int, failed: Int, dead: Int) {
-        registry.makeCounter(name: "tagd_outbox_delivered_total").increment(by: Int64(delivered))
-        registry.makeCounter(name: "tagd_outbox_failed_total").increment(by: Int64(failed))
-        registry.makeCounter(name: "tagd_outbox_dead_total").increment(by: Int64(dead))
+        counter("outbox_delivered", "Reach messages delivered").increment(by: Int64(delivered))
+        counter("outbox_failed", "Reach deliveries that failed and will be retried").increment(by: Int64(failed))
+        counter("outbox_dead", "Reach messages given up after the last retry").increment(by: Int64(dead))
     }
 
     /// Requests refused for missing or bad credentials or roles.
     func denied(status: Int) {
-        registry.makeCounter(name: "tagd_http_denied_total", labels: [("status", String(status))]).increment()
+        counter("http_denied", "Requests refused with 401 or 403", [("status", String(status))]).increment()
     }
 }

@@ -18,9 +18,10 @@ public struct TagScheduler: Service {
     /// Creates the scheduler for `state`.
     public init(state: ServerState) { self.state = state }
 
+    /// Runs due tags every `schedulerTick` until graceful shutdown, returning once an in-flight run has rolled back.
     public func run() async throws {
         let stopping = NIOLockedValueBox(false)
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             while !stopping.withLockedValue({ $0 }) {
                 await tick(stopping: stopping)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: state.configuration.schedulerTick) }
