@@ -12,13 +12,21 @@
 /// - ``intValue``
 /// - ``subscript(_:)``
 public enum LuaValue: Sendable, Hashable {
+    /// Lua `nil`: no value.
     case `nil`
+    /// A Lua boolean.
     case bool(Bool)
+    /// A Lua integer (64-bit).
     case integer(Int64)
+    /// A Lua float.
     case number(Double)
+    /// A Lua string.
     case string(String)
+    /// A table whose keys are exactly `1...n`, in key order.
     case array([LuaValue])
+    /// Any other table, by key (non-string keys in their string form).
     case table([String: LuaValue])
+    /// A function, held in the registry of the ``LuaState`` it came from.
     case function(LuaRef)
 
     /// The string, if this is a string.
@@ -73,9 +81,14 @@ public enum LuaValue: Sendable, Hashable {
 extension LuaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral
 {
+    /// Creates a ``string(_:)`` from a string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// Creates an ``integer(_:)`` from an integer literal.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// Creates a ``number(_:)`` from a float literal.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// Creates a ``bool(_:)`` from a boolean literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Creates ``nil`` from the `nil` literal.
     public init(nilLiteral: ()) { self = .nil }
 }

@@ -5,6 +5,32 @@ import GRDB
 ///
 /// Open it once per process and share it: the underlying `DatabasePool`
 /// serializes writes and runs reads concurrently.
+///
+/// ## Topics
+///
+/// ### Opening and Closing
+///
+/// - ``init(path:)``
+/// - ``path``
+/// - ``pool``
+/// - ``close()``
+/// - ``configuration()``
+/// - ``migrator()``
+///
+/// ### Writing Records
+///
+/// - ``ingest(_:)``
+/// - ``ingest(members:)``
+/// - ``ingest(orders:)``
+/// - ``ingest(events:)``
+/// - ``importFile(_:kind:options:progress:)``
+///
+/// ### Reading Members
+///
+/// - ``member(externalID:)``
+/// - ``member(id:)``
+/// - ``member(channel:identity:)``
+/// - ``counts()``
 public final class MemberStore: Sendable {
     /// The database file path.
     public let path: String

@@ -10,8 +10,11 @@ public struct RunReport: Sendable, Codable {
     public var members: Int
     /// Members with a value.
     public var covered: Int
+    /// Members that got a value they did not have.
     public var gained: Int
+    /// Members whose value was removed.
     public var lost: Int
+    /// Members whose value changed to another one.
     public var changed: Int
     /// Wall time.
     public var seconds: Double
@@ -22,7 +25,9 @@ public struct RunReport: Sendable, Codable {
 
     /// A value and how many members have it.
     public struct ValueCount: Sendable, Codable, Hashable {
+        /// The tag value.
         public var value: String
+        /// How many members hold it.
         public var count: Int
     }
 

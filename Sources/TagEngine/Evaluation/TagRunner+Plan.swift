@@ -4,19 +4,29 @@ import LuaHost
 
 /// What approving a version would do, computed without writing anything.
 public struct PlanReport: Sendable, Codable {
+    /// The tag the script declares.
     public var tag: String
+    /// The rule file the script comes from, relative to the rules directory.
     public var file: String
+    /// SHA-256 (hex) of the script: the version an approval would bind to.
     public var hash: String
+    /// The as-of time evaluated at (epoch seconds UTC).
     public var asOf: Int64
+    /// Members evaluated.
     public var members: Int
+    /// Members that would have a value.
     public var covered: Int
+    /// Members that would get a value they do not have now.
     public var gained: Int
+    /// Members that would lose their live value.
     public var lost: Int
+    /// Members whose live value would change to another one.
     public var changed: Int
     /// Every value with its count, most frequent first.
     public var distribution: [RunReport.ValueCount]
     /// Up to five external ids per change kind.
     public var samples: [String: [String]]
+    /// Wall time of the plan, in seconds.
     public var seconds: Double
 
     /// Share of members with a value.

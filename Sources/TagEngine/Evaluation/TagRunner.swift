@@ -10,8 +10,21 @@ import LuaHost
 /// as a failed run, while the other rules still commit.
 ///
 /// ## Topics
-/// - ``run(_:asOf:trigger:progress:)``
+///
+/// ### Creating a Runner
+///
+/// - ``init(pool:limits:pluginsDirectory:)``
+/// - ``pool``
+/// - ``limits``
+/// - ``pluginsDirectory``
+///
+/// ### Running and Planning
+///
+/// - ``run(_:asOf:trigger:progress:isCancelled:)``
+/// - ``Progress``
+/// - ``RunReport``
 /// - ``plan(source:file:tagName:asOf:)``
+/// - ``PlanReport``
 public struct TagRunner: Sendable {
     /// The store.
     public let pool: DatabasePool
@@ -29,9 +42,13 @@ public struct TagRunner: Sendable {
 
     /// Progress of a run, reported per rule and every 100,000 members.
     public struct Progress: Sendable {
+        /// The rule's tag name, or `*` for the shared feature pass.
         public var tag: String
+        /// Members evaluated so far (0 in the `features` phase).
         public var done: Int
+        /// Members to evaluate (in the `features` phase: rules in the run).
         public var total: Int
+        /// `features` (computing every rule's features), `evaluate` or `done`.
         public var phase: String
     }
 

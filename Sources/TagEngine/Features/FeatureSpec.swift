@@ -5,8 +5,12 @@
 public struct FeatureSpec: Sendable, Hashable {
     /// The aggregate functions rules may call.
     public enum Function: String, Sendable, Hashable, CaseIterable {
+        /// Named as in the DSL: rows, total, mean, smallest, largest, the column on the
+        /// earliest / latest row, distinct values, most frequent value.
         case count, sum, avg, min, max, first, last, distinct, mode
+        /// `days_since`: whole days from the latest row to the as-of time.
         case daysSinceLast = "days_since"
+        /// `days_since(first "source.ts")`: whole days from the earliest row to the as-of time.
         case daysSinceFirst = "days_since_first"
     }
 
@@ -20,6 +24,7 @@ public struct FeatureSpec: Sendable, Hashable {
 
     /// A filter value, typed like its column.
     public enum FilterValue: Sendable, Hashable {
+        /// Text, an integer (booleans as 0 or 1), or a real.
         case text(String), integer(Int64), real(Double)
     }
 

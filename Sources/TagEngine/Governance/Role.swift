@@ -4,8 +4,11 @@
 /// - `approver`: approve and reject proposals (and everything an operator does).
 /// - `admin`: retire, restore, manage users and settings (and everything else).
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Proposes, plans and reads.
     case `operator`
+    /// Also approves and rejects proposals.
     case approver
+    /// Also retires and restores tags, and manages users and settings.
     case admin
 
     private var rank: Int {
@@ -16,5 +19,6 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders roles by rank: `operator` < `approver` < `admin`.
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
 }

@@ -2,8 +2,11 @@ import GRDB
 
 /// A person who acts on tags, with a role.
 public struct User: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    /// The table: `users`.
     public static let databaseTableName = "users"
+    /// Reads snake_case columns (`created_at`) into camelCase properties.
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    /// Writes camelCase properties as snake_case columns.
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     /// The login name, as given to `--as`.

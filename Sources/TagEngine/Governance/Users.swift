@@ -89,9 +89,13 @@ public struct Users: Sendable {
 
 /// A refused action: who tried what, and why not. Recorded in the audit log.
 public struct PermissionError: Error, Sendable, CustomStringConvertible {
+    /// The user name that tried the action.
     public let actor: String
+    /// The refused action, as the audit log names it (`approve`, `retire`, `user_add`...).
     public let action: String
+    /// The tag it was about; `nil` for actions on no tag (users, settings, tokens).
     public let tag: String?
+    /// Why it was refused: unknown or disabled user, or a role too low.
     public let message: String
 
     public var description: String { "permission denied: \(message)" }

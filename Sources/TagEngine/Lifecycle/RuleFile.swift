@@ -23,13 +23,21 @@ public struct RuleFile: Sendable {
 
 /// What a rule declares, without the Lua functions.
 public struct RuleSummary: Sendable, Codable, Hashable {
+    /// The tag or segment name.
     public var name: String
+    /// The title people see.
     public var title: String
+    /// The hierarchy path, such as `value/rfm`.
     public var category: String
+    /// The owning team or person.
     public var owner: String
+    /// The value kind (`flag` for segments).
     public var kind: TagKind
+    /// The allowed values of an `enum` tag (empty otherwise).
     public var values: [String]
+    /// The refresh cycle as written (`daily at 02:00`, `realtime`, a cron expression...).
     public var refresh: String
+    /// The declared feature names.
     public var features: [String]
     /// Whether the file declares a segment.
     public var isSegment: Bool

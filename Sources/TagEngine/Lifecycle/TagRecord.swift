@@ -2,15 +2,18 @@ import GRDB
 
 /// A row of `tags`: one tag name and its lifecycle state.
 public struct TagRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    /// The table: `tags`.
     public static let databaseTableName = "tags"
+    /// Reads snake_case columns (`live_version_id`) into camelCase properties.
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    /// Writes camelCase properties as snake_case columns.
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     /// Row id.
     public var id: Int64?
     /// Unique tag name.
     public var name: String
-    /// `tag` (segments come later).
+    /// `tag` or `segment`.
     public var kind: String
     /// Lifecycle state.
     public var state: TagState

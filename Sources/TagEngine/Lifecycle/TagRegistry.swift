@@ -8,9 +8,38 @@ import GRDB
 /// with the live version, never the file on disk.
 ///
 /// ## Topics
+///
+/// ### Creating a Registry
+///
+/// - ``init(pool:)``
+/// - ``pool``
+///
+/// ### Syncing the Rules Directory
+///
 /// - ``sync(_:actor:)``
-/// - ``approve(name:actor:files:)``
+/// - ``SyncReport``
+///
+/// ### Lifecycle Steps
+///
+/// - ``propose(name:actor:files:)``
+/// - ``approve(name:actor:files:reason:)``
+/// - ``reject(name:actor:reason:)``
+/// - ``retire(name:actor:reason:)``
+/// - ``restore(name:actor:reason:)``
+/// - ``pending()``
+///
+/// ### Finding What Runs
+///
 /// - ``liveVersions(names:)``
+/// - ``dueTags(at:)``
+///
+/// ### Reading Tags
+///
+/// - ``overview()``
+/// - ``detail(name:runs:)``
+/// - ``history(name:)``
+/// - ``trace(memberID:externalID:tag:)``
+/// - ``tags(ofMember:)``
 public struct TagRegistry: Sendable {
     /// The store.
     public let pool: DatabasePool

@@ -21,21 +21,36 @@ public enum OutboxStore {
 
     /// An outbox entry as listed.
     public struct Entry: Sendable, Codable, FetchableRecord {
+        /// The entry's row id.
         public var id: Int64
+        /// `message` (emitted by a hook) or `hook` (a failed hook to run again).
         public var kind: String
+        /// The segment whose run queued it.
         public var segment: String
+        /// The member's external id; `nil` for `on_run` entries.
         public var member: String?
+        /// `entered`, `left` or `run`.
         public var transition: String
+        /// The reach plugin.
         public var plugin: String
+        /// Where a message goes, `webhook` or `file`; `nil` for hooks.
         public var channel: String?
+        /// The message as JSON (for a hook: its as-of time).
         public var payload: String
+        /// The idempotency key: an entry with a known key is not queued again.
         public var key: String
+        /// `pending`, `delivered` or `dead`.
         public var status: String
+        /// Delivery attempts so far.
         public var attempts: Int
+        /// When the next attempt is due (epoch seconds UTC, fractional).
         public var nextAttemptAt: Double
+        /// Why the last attempt failed; `nil` before any failure or after delivery.
         public var lastError: String?
+        /// When it was delivered (epoch seconds UTC, fractional); `nil` until then.
         public var deliveredAt: Double?
 
+        /// Decodes a row of `outbox` joined with the member's `external_id`.
         public init(row: Row) {
             id = row["id"]
             kind = row["kind"]

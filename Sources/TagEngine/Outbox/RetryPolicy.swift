@@ -1,8 +1,11 @@
 /// How the outbox retries a failed delivery: exponential backoff from
 /// ``base`` seconds, capped at ``cap``, until ``maxAttempts`` make it dead.
 public struct RetryPolicy: Sendable {
+    /// Seconds to wait after the first failure; each further failure doubles it.
     public var base: Double
+    /// The longest wait between attempts, in seconds.
     public var cap: Double
+    /// Attempts after which an entry is dead.
     public var maxAttempts: Int
     /// How long one webhook request may take, connecting included.
     public var requestTimeout: Duration

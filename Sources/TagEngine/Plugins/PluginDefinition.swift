@@ -24,11 +24,16 @@ public struct PluginDefinition: Sendable {
 public struct PluginConfigField: Sendable, Hashable {
     /// The accepted value types.
     public enum FieldType: String, Sendable, Hashable {
+        /// The Lua types; `number` also accepts integers and `table` also arrays.
         case string, number, integer, boolean, table
     }
 
+    /// The type a setting must have.
     public var type: FieldType
+    /// Whether a segment must set it when there is no default.
     public var required: Bool
+    /// The value used when a segment does not set it; `nil` for none.
     public var defaultValue: LuaValue?
+    /// What the setting means, for people; `nil` when the plugin does not say.
     public var description: String?
 }

@@ -116,6 +116,7 @@ public struct QueryPage: Codable, Sendable, Hashable {
     /// Pass as the cursor for the next page; nil on the last page.
     public var nextCursor: String?
 
+    /// Creates a page.
     public init(count: Int, items: [QueryItem], nextCursor: String?) {
         self.count = count
         self.items = items
@@ -131,6 +132,7 @@ public struct QueryItem: Codable, Sendable, Hashable {
     /// member's value; null when the member has none.
     public var values: [String: JSONValue]
 
+    /// Creates an item.
     public init(member: String, values: [String: JSONValue]) {
         self.member = member
         self.values = values
@@ -171,6 +173,7 @@ extension MemberQuery {
 
 /// A cursor that is not a ``QueryPage/nextCursor``.
 public struct QueryCursorError: Error, Sendable, CustomStringConvertible {
+    /// The cursor as given.
     public let cursor: String
     public var description: String { "invalid cursor '\(cursor)': pass the nextCursor of the previous page" }
 }

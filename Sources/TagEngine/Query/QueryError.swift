@@ -10,6 +10,7 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
     public let message: String
 
+    /// Creates an error about `query` at `position`.
     public init(query: String, at position: QueryPosition, _ message: String) {
         self.query = query
         self.position = position

@@ -5,6 +5,7 @@ public struct QueryPosition: Sendable, Hashable, CustomStringConvertible {
     /// 1-based column, counted in characters.
     public var column: Int
 
+    /// Creates a position from a 1-based line and column.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
@@ -39,15 +40,22 @@ public enum QueryOperator: String, Sendable, Hashable, CaseIterable {
 public struct QueryLiteral: Sendable, Hashable {
     /// The literal's value.
     public enum Value: Sendable, Hashable {
+        /// A quoted string.
         case string(String)
+        /// A number without a fraction, optionally negative.
         case integer(Int64)
+        /// A number with a fraction, optionally negative.
         case decimal(Double)
+        /// `true` or `false`.
         case bool(Bool)
     }
 
+    /// The parsed value.
     public var value: Value
+    /// Where the literal starts in the query.
     public var position: QueryPosition
 
+    /// Creates a literal found at `position`.
     public init(_ value: Value, at position: QueryPosition) {
         self.value = value
         self.position = position
@@ -72,9 +80,12 @@ public struct QueryReference: Sendable, Hashable {
         case jsonAttribute(String)
     }
 
+    /// What the name refers to.
     public var target: Target
+    /// Where the name starts in the query.
     public var position: QueryPosition
 
+    /// Creates a reference found at `position`.
     public init(_ target: Target, at position: QueryPosition) {
         self.target = target
         self.position = position

@@ -2,10 +2,13 @@ import GRDB
 
 /// A live tag value of one member.
 public struct MemberTagValue: Sendable, Codable {
+    /// The tag name.
     public var tag: String
+    /// The live value.
     public var value: String
     /// When the member got this value (the run's as-of time).
     public var since: Int64
+    /// The run that set the value; `nil` when none is recorded.
     public var runID: Int64?
 }
 

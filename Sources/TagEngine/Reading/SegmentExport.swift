@@ -15,9 +15,13 @@ public struct SegmentExport: Sendable {
 
     /// One member's row.
     public struct Row: Sendable, Codable {
+        /// The member's external id.
         public var member: String
+        /// The member's identities: channel to the member's id on that channel.
         public var identities: [String: String]
+        /// The requested ``SegmentExport/columns`` the member has, as text.
         public var attributes: [String: String]
+        /// When the member got its current value (the run's as-of time, epoch seconds UTC).
         public var since: Int64
         /// The store id, used as the paging cursor.
         public var cursor: Int64

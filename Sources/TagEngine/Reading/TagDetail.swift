@@ -2,10 +2,15 @@ import GRDB
 
 /// What `tagd tag NAME` shows: definition, state, coverage, value counts, runs.
 public struct TagDetail: Sendable, Codable {
+    /// The tag's line in `tagd rules`: state, versions, last run.
     public var overview: TagOverview
+    /// The live version's owner; `nil` without a live version.
     public var owner: String?
+    /// The value kind the live version declares (`flag`, `enum`, `score`, `label`); `nil` without one.
     public var kind: String?
+    /// Who approved the live version; `nil` without one.
     public var approvedBy: String?
+    /// When the live version was approved (epoch seconds UTC); `nil` without one.
     public var approvedAt: Int64?
     /// Members holding the tag now.
     public var holders: Int

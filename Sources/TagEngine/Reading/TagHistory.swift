@@ -2,9 +2,13 @@ import GRDB
 
 /// Every version of a tag and every transition, for `tagd history NAME`.
 public struct TagHistory: Sendable, Codable {
+    /// The tag name.
     public var name: String
+    /// The tag's lifecycle state (a ``TagState`` raw value).
     public var state: String
+    /// Every recorded version, oldest first.
     public var versions: [TagVersionRecord]
+    /// The audit-log entries about the tag, oldest first.
     public var transitions: [AuditEntry]
 }
 

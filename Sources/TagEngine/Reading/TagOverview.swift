@@ -2,32 +2,52 @@ import GRDB
 
 /// One line of `tagd rules`: a tag's state, versions and last run.
 public struct TagOverview: Sendable, Codable {
+    /// The tag name.
     public var name: String
+    /// The lifecycle state (a ``TagState`` raw value).
     public var state: String
+    /// Whether the tag is active but its rule file is gone.
     public var orphaned: Bool
+    /// The rule file it was last seen in, relative to the rules directory.
     public var file: String?
+    /// The title of the live version, else of the newest proposal; `nil` when there is neither.
     public var title: String?
+    /// The category path of the live version, else of the newest proposal.
     public var category: String?
+    /// The refresh cycle of the live version, else of the newest proposal.
     public var refresh: String?
     /// Short hash of the live version.
     public var liveVersion: String?
     /// Short hash of the newest proposal waiting for approval.
     public var pendingVersion: String?
+    /// The newest run; `nil` when the tag never ran.
     public var lastRun: RunSummary?
 
     /// A run as listed.
     public struct RunSummary: Sendable, Codable {
+        /// The run id in `runs`.
         public var id: Int64
+        /// `running`, `succeeded` or `failed`.
         public var status: String
+        /// What started it: `schedule`, `cli`, `due`, `realtime`, `realtime-full`, `demo` or `bench`.
         public var trigger: String
+        /// The as-of time evaluated at (epoch seconds UTC).
         public var asOf: Int64
+        /// When it started (epoch seconds UTC, fractional).
         public var startedAt: Double
+        /// How long it took, in seconds; `nil` while running.
         public var seconds: Double?
+        /// Members evaluated.
         public var members: Int
+        /// Members with a value.
         public var covered: Int
+        /// Members that got a value they did not have.
         public var gained: Int
+        /// Members whose value was removed.
         public var lost: Int
+        /// Members whose value changed to another one.
         public var changed: Int
+        /// Why it failed; `nil` unless it failed.
         public var error: String?
 
         init(row: Row) {

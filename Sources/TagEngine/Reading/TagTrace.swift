@@ -2,17 +2,30 @@ import GRDB
 
 /// Why a member has (or lacks) a tag: the live value, the run that set it,
 /// that run's rule version and who approved it.
+///
+/// Without a live value, the value, run and version fields are `nil`.
 public struct TagTrace: Sendable, Codable {
+    /// The member's external id.
     public var member: String
+    /// The tag name.
     public var tag: String
+    /// The live value; `nil` when the member does not have the tag.
     public var value: String?
+    /// When the member got the value (the run's as-of time, epoch seconds UTC).
     public var since: Int64?
+    /// The run that set the value.
     public var runID: Int64?
+    /// What started that run (`schedule`, `cli`, `realtime`...).
     public var runTrigger: String?
+    /// That run's as-of time (epoch seconds UTC).
     public var runAsOf: Int64?
+    /// SHA-256 of the rule version that run used.
     public var versionHash: String?
+    /// That version's file, relative to the rules directory.
     public var versionFile: String?
+    /// Who approved that version.
     public var approvedBy: String?
+    /// When that version was approved (epoch seconds UTC).
     public var approvedAt: Int64?
     /// The member's latest history entry for the tag (what happened last).
     public var lastChange: String?

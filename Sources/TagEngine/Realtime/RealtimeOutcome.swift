@@ -2,10 +2,15 @@
 public struct RealtimeOutcome: Sendable, Codable {
     /// One member's changed value.
     public struct Change: Sendable, Codable, Hashable {
+        /// The realtime tag.
         public var tag: String
+        /// The member's external id.
         public var member: String
+        /// `gained`, `lost` or `changed`.
         public var change: String
+        /// The value before; `nil` when gained.
         public var old: String?
+        /// The value now; `nil` when lost.
         public var new: String?
     }
 

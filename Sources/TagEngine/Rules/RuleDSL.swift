@@ -14,6 +14,7 @@ public enum RuleDSL {
 
     /// What a file declares.
     public enum Declaration: String, Sendable, CaseIterable {
+        /// `tag "name" { ... }`, `segment "name" { ... }` or `plugin "name" { ... }`.
         case tag, segment, plugin
     }
 

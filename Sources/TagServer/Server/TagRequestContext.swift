@@ -3,6 +3,7 @@ import TagEngine
 
 /// The request context: Hummingbird's core context plus the authenticated user.
 public struct TagRequestContext: RequestContext {
+    /// Hummingbird's core request storage: logger, endpoint path, parameters.
     public var coreContext: CoreRequestContextStorage
     /// The user the bearer token belongs to (set by ``AuthMiddleware``).
     public var user: User?
@@ -10,6 +11,7 @@ public struct TagRequestContext: RequestContext {
     /// bytes per event that is some 100,000 events per request.
     public var maxUploadSize: Int { 16 << 20 }
 
+    /// Creates the context of a request, with no user yet.
     public init(source: Source) {
         coreContext = .init(source: source)
     }

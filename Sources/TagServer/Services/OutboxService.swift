@@ -21,6 +21,7 @@ public struct OutboxService: Service {
             policy: state.configuration.retryPolicy)
     }
 
+    /// Delivers due entries every `deliveryInterval` until graceful shutdown.
     public func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {

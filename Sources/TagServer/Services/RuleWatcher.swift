@@ -14,6 +14,7 @@ public struct RuleWatcher: Service {
     /// Creates the watcher for `state`.
     public init(state: ServerState) { self.state = state }
 
+    /// Checks both directories every `watchInterval` and syncs on change, until graceful shutdown.
     public func run() async throws {
         var last = ""
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
