@@ -2,32 +2,51 @@ import Foundation
 import GRDB
 import LuaHost
 
-/// A member as `evaluate` sees it besides its features.
+/// A member as `evaluate` sees it besides its features: the external id and
+/// the raw attributes, turned into a Lua table only when a rule reads `m.attr`.
 struct MemberRow {
-    var externalID: String
-    var attributes: LuaValue
+    var externalID: String?
+    private var channel: String?
+    private var registeredAt: Int64?
+    private var gender: String?
+    private var region: String?
+    private var birthday: String?
+    private var level: Int64?
+    private var attrs: String?
 
     static let columns = "id, external_id, channel, registered_at, gender, region, birthday, level, attrs"
 
-    init(row: Row, withAttributes: Bool) {
+    /// A member known only by index (rules that read neither `m.id` nor `m.attr`).
+    static let anonymous = MemberRow()
+
+    private init() {}
+
+    init(row: Row) {
         externalID = row[1]
-        guard withAttributes else {
-            attributes = .nil
-            return
-        }
+        channel = row[2]
+        registeredAt = row[3]
+        gender = row[4]
+        region = row[5]
+        birthday = row[6]
+        level = row[7]
+        attrs = row[8]
+    }
+
+    /// `m.attr`: the base attributes plus the JSON ones.
+    var attributes: LuaValue {
         var fields: [String: LuaValue] = [:]
-        let attrs: String = row[8] ?? "{}"
-        if attrs != "{}", let data = attrs.data(using: .utf8),
+        if let attrs, attrs != "{}", let data = attrs.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
             for (key, value) in object { fields[key] = LuaValue(json: value) }
         }
-        for (offset, name) in ["channel", "gender", "region", "birthday"].enumerated() {
-            if let s: String = row[[2, 4, 5, 6][offset]] { fields[name] = .string(s) }
-        }
-        if let registered: Int64 = row[3] { fields["registered_at"] = .integer(registered) }
-        if let level: Int64 = row[7] { fields["level"] = .integer(level) }
-        attributes = .table(fields)
+        if let channel { fields["channel"] = .string(channel) }
+        if let gender { fields["gender"] = .string(gender) }
+        if let region { fields["region"] = .string(region) }
+        if let birthday { fields["birthday"] = .string(birthday) }
+        if let registeredAt { fields["registered_at"] = .integer(registeredAt) }
+        if let level { fields["level"] = .integer(level) }
+        return .table(fields)
     }
 }
 
@@ -51,7 +70,12 @@ extension LuaValue {
 
 extension RuleEvaluator {
     /// Calls `body(index, member)` for every member of the table, in order.
+    /// Member rows are streamed only when the rule reads `m.id` or `m.attr`.
     func forEachMember(in db: Database, _ body: (Int, MemberRow) throws -> Void) throws {
+        guard rule.usesAttributes || rule.usesID else {
+            for index in 0..<table.count { try body(index, .anonymous) }
+            return
+        }
         // A few members (realtime): fetch just them; everyone: one ordered scan.
         let filter = table.count <= 1_000 ? " WHERE id IN (\(table.memberIDs.map(String.init).joined(separator: ",")))" : ""
         let rows = try Row.fetchCursor(db, sql: "SELECT \(MemberRow.columns) FROM members\(filter) ORDER BY id")
@@ -61,7 +85,7 @@ extension RuleEvaluator {
             if id < table.memberIDs[index] { continue }
             while index < table.count, table.memberIDs[index] < id { index += 1 }
             guard index < table.count, table.memberIDs[index] == id else { continue }
-            try body(index, MemberRow(row: row, withAttributes: rule.usesAttributes))
+            try body(index, MemberRow(row: row))
             index += 1
         }
     }

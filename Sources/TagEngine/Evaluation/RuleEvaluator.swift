@@ -18,7 +18,10 @@ final class RuleEvaluator {
     private let tagColumns: [FeatureColumn]
     private let tagsKey = LuaKey("tags")
     private let idKey = LuaKey("id")
-    private let attrKey = LuaKey("attr")
+    /// The member being evaluated, for the lazy `m.attr`.
+    private var current = MemberRow.anonymous
+    /// `{ __index = ... }` that builds `m.attr` when a rule reads it.
+    private var attrMetatable: LuaRef?
 
     init(
         lua: LuaState, rule: RuleDefinition, table: FeatureTable, asOf: Int64,
@@ -45,6 +48,7 @@ final class RuleEvaluator {
         in db: Database, population: PopulationStats? = nil, isCancelled: () -> Bool = { false },
         sink: (Int, String?) throws -> Void
     ) throws -> PopulationStats {
+        if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
         let included = try rule.population.map { try populationMask($0, in: db) }
         let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)
@@ -60,7 +64,7 @@ final class RuleEvaluator {
             do {
                 try lua.callTop(arguments: 2, results: 1)
             } catch let error as LuaError {
-                throw RunError.rule(name: rule.name, member: member.externalID, error: error)
+                throw RunError.rule(name: rule.name, member: try externalID(index, member, db), error: error)
             }
             let result = try lua.value(at: -1)
             lua.setTop(base)
@@ -68,10 +72,32 @@ final class RuleEvaluator {
             case .success(let value): try sink(index, value)
             case .failure(let error):
                 throw RunError.badValue(
-                    name: rule.name, file: rule.file, line: rule.line, member: member.externalID, message: error.message)
+                    name: rule.name, file: rule.file, line: rule.line, member: try externalID(index, member, db) ?? "?",
+                    message: error.message)
             }
         }
         return stats
+    }
+
+    /// The member's external id, looked up when the row was not streamed.
+    private func externalID(_ index: Int, _ member: MemberRow, _ db: Database) throws -> String? {
+        try member.externalID
+            ?? String.fetchOne(db, sql: "SELECT external_id FROM members WHERE id = ?", arguments: [table.memberIDs[index]])
+    }
+
+    /// A metatable whose `__index` answers `m.attr` from the current member.
+    private func makeAttrMetatable() throws -> LuaRef {
+        let index = lua.makeHostFunction { [unowned self] _, arguments in
+            arguments.count > 1 && arguments[1] == .string("attr") ? [self.current.attributes] : [.nil]
+        }
+        lua.newTable(fields: 1)
+        lua.pushHostFunction(index)
+        lua.setField("__index")
+        return lua.popRef()
+    }
+
+    deinit {
+        if let attrMetatable { lua.release(attrMetatable) }
     }
 
     var featuresByName: [String: FeatureSpec] {
@@ -88,7 +114,7 @@ final class RuleEvaluator {
             do {
                 try lua.callTop(arguments: 1, results: 1)
             } catch let error as LuaError {
-                throw RunError.rule(name: rule.name, member: member.externalID, error: error)
+                throw RunError.rule(name: rule.name, member: try externalID(index, member, db), error: error)
             }
             let keep = try lua.value(at: -1)
             lua.setTop(base)
@@ -120,11 +146,14 @@ final class RuleEvaluator {
             push(tagColumns, keys: tagKeys, index: index)
             lua.setField(tagsKey)
         }
-        lua.pushString(member.externalID)
-        lua.setField(idKey)
-        if rule.usesAttributes {
-            lua.pushValue(member.attributes)
-            lua.setField(attrKey)
+        if let id = member.externalID {
+            lua.pushString(id)
+            lua.setField(idKey)
+        }
+        if let attrMetatable {
+            current = member
+            lua.pushRef(attrMetatable)
+            lua.setMetatable()
         }
     }
 

@@ -76,56 +76,62 @@ public struct TagRunner: Sendable {
         let loader = RuleLoader(lua: lua)
         let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         var reports: [RunReport] = []
-        var loaded: [(TagRecord, TagVersionRecord, RuleDefinition)] = []
+        var loaded: [LoadedRule] = []
         for (tag, version) in versions {
             do {
-                loaded.append((tag, version, try loader.load(source: version.source, file: version.file)))
+                loaded.append(LoadedRule(tag: tag, version: version, rule: try loader.load(source: version.source, file: version.file)))
             } catch {
                 reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: Date()))
             }
         }
-        loaded = try RunOrder.sort(loaded, name: { $0.2.name }, dependencies: { $0.2.dependencies })
+        loaded = try RunOrder.sort(loaded, name: \.rule.name, dependencies: \.rule.dependencies)
         progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "features"))
-        let features = Set(loaded.flatMap { $0.2.features.map(\.spec) })
-        let table = try pool.read { db in try FeatureComputer(asOf: asOfSeconds).compute(features, in: db) }
-        for (tag, version, rule) in loaded {
+        let features = Set(loaded.flatMap { $0.rule.features.map(\.spec) })
+        let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
+        // Rules evaluate side by side, level by level: a rule waits only for
+        // the rules of this run whose tags it reads.
+        for level in RunLevels.split(loaded) {
             let started = Date()
-            do {
-                reports.append(try pool.write { db in
-                    try runOne(rule, tag: tag, version: version, table: table, lua: lua, plugins: plugins, asOf: asOfSeconds,
-                               trigger: trigger, started: started, progress: progress, isCancelled: isCancelled,
-                               onStats: onStats, in: db)
-                })
-            } catch {
-                reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: started))
+            let evaluated = evaluateConcurrently(level, table: table, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
+            for (item, outcome) in zip(level, evaluated) {
+                do {
+                    let values = try outcome.get()
+                    reports.append(try pool.write { db in
+                        try write(values, for: item, table: table, lua: lua, plugins: plugins, asOf: asOfSeconds,
+                                  trigger: trigger, started: started, in: db)
+                    })
+                    onStats?(item.rule.name, values.stats)
+                    progress?(Progress(tag: item.rule.name, done: table.count, total: table.count, phase: "done"))
+                } catch {
+                    reports.append(try recordFailure(
+                        tag: item.tag, version: item.version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: started))
+                }
             }
         }
         return reports
     }
 
-    private func runOne(
-        _ rule: RuleDefinition, tag: TagRecord, version: TagVersionRecord, table: FeatureTable, lua: LuaState,
-        plugins: PluginLoader, asOf: Int64, trigger: String, started: Date, progress: (@Sendable (Progress) -> Void)?,
-        isCancelled: () -> Bool, onStats: ((String, PopulationStats) -> Void)?, in db: Database
+    /// Writes one rule's values: only changed members, with history, in the
+    /// caller's transaction; a segment's reach hooks run here too.
+    private func write(
+        _ values: RuleValues, for item: LoadedRule, table: FeatureTable, lua: LuaState, plugins: PluginLoader, asOf: Int64,
+        trigger: String, started: Date, in db: Database
     ) throws -> RunReport {
-        guard let tagID = tag.id else { throw RunError.store("tag without id") }
+        let rule = item.rule
+        guard let tagID = item.tag.id else { throw RunError.store("tag without id") }
         try db.execute(
             sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
-            arguments: [tagID, version.id, trigger, asOf, started.timeIntervalSince1970])
+            arguments: [tagID, item.version.id, trigger, asOf, started.timeIntervalSince1970])
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
-        let total = table.count
-        let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
-        let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
-        let stats = try evaluator.evaluate(in: db, isCancelled: isCancelled) { index, value in
-            try writer.accept(member: table.memberIDs[index], value: value)
-            if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
+        for index in 0..<table.count {
+            let code = values.codes[index]
+            try writer.accept(member: table.memberIDs[index], value: code < 0 ? nil : values.words[Int(code)])
         }
         if let changes = writer.changes {
             try ReachDispatcher(lua: lua, plugins: plugins, segment: rule, runID: runID, asOf: asOf).dispatch(changes, in: db)
         }
-        onStats?(rule.name, stats)
         let t = writer.tracker
         let finished = Date()
         try db.execute(
@@ -134,7 +140,6 @@ public struct TagRunner: Sendable {
                 WHERE id = ?
                 """,
             arguments: [finished.timeIntervalSince1970, t.members, t.covered, t.gained, t.lost, t.changed, runID])
-        progress?(Progress(tag: rule.name, done: total, total: total, phase: "done"))
         return RunReport(
             tag: rule.name, runID: runID, status: "succeeded", members: t.members, covered: t.covered, gained: t.gained,
             lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started),

@@ -31,7 +31,7 @@ struct FeatureComputer {
         return cursor < ids.count && ids[cursor] == id ? cursor : nil
     }
 
-    private func fill(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
+    func fill(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
         // Unpacked columns, so the row loop writes plain arrays.
         var numbers: [ContiguousArray<Double>] = []
         var codes: [ContiguousArray<Int32>] = []
@@ -84,7 +84,7 @@ struct FeatureComputer {
 
     /// Picks each member's most frequent value: highest count, then the most
     /// recent, then the smallest value.
-    private func fillMode(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
+    func fillMode(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
         guard let spec = query.features.first, case .text(var codes, var words) = table.column(spec) else { return }
         var dictionary: [String: Int32] = [:]
         var cursor = 0

@@ -27,11 +27,11 @@ struct HookMember {
         var result: [Int64: HookMember] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT \(MemberRow.columns) FROM members WHERE id IN (\(list))") {
             let id: Int64 = row[0]
-            let member = MemberRow(row: row, withAttributes: true)
+            let member = MemberRow(row: row)
             result[id] = HookMember(
-                externalID: member.externalID,
+                externalID: member.externalID ?? String(id),
                 value: .table([
-                    "id": .string(member.externalID), "attr": member.attributes, "identities": .table(identities[id] ?? [:]),
+                    "id": .string(member.externalID ?? String(id)), "attr": member.attributes, "identities": .table(identities[id] ?? [:]),
                     "tags": .table(tags[id] ?? [:]),
                 ]))
         }

@@ -33,6 +33,8 @@ public struct RuleDefinition: Sendable {
     public var line: Int
     /// Whether `evaluate` reads `m.attr` (the host then loads member attributes).
     public var usesAttributes: Bool
+    /// Whether `evaluate` reads `m.id` (the host then streams member rows).
+    public var usesID: Bool = false
     /// Tags the rule reads through `m.tags` (see ``RuleDependencies``).
     public var dependencies: [String]
     /// Whether this is a segment (its `where` is the evaluate function and

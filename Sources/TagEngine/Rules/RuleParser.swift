@@ -45,11 +45,24 @@ struct RuleParser {
             population = ref
         }
         if RuleDependencies.scan(source).contains(name) { throw fail("a tag cannot read itself through m.tags") }
-        return RuleDefinition(
+        var rule = RuleDefinition(
             name: name, title: title, category: category, owner: owner, kind: kind, values: values, refresh: refresh,
             description: fields["description"]?.stringValue, features: try features(), evaluate: evaluate,
             population: population, file: file, line: line, usesAttributes: source.contains("attr"),
             dependencies: RuleDependencies.scan(source))
+        rule.usesID = Self.readsID(source)
+        return rule
+    }
+
+    /// Whether the source mentions `.id` as a whole field name (`m.id`).
+    static func readsID(_ source: String) -> Bool {
+        var rest = Substring(source)
+        while let range = rest.range(of: ".id") {
+            let next = rest[range.upperBound...].first
+            if next.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true { return true }
+            rest = rest[range.upperBound...]
+        }
+        return false
     }
 
     /// A segment: a flag whose `where(m, pop)` decides membership, plus reach.
@@ -82,6 +95,7 @@ struct RuleParser {
             population: population, file: file, line: line, usesAttributes: source.contains("attr"),
             dependencies: RuleDependencies.scan(source))
         if rule.dependencies.contains(name) { throw fail("a segment cannot read itself through m.tags") }
+        rule.usesID = Self.readsID(source)
         rule.isSegment = true
         rule.reach = reach
         return rule

@@ -29,6 +29,23 @@ struct LatencySummary: Codable, Sendable {
         p999 = Self.percentile(sorted, 0.999)
     }
 
+    /// `samples` plus the requests a closed-loop worker did not send while it
+    /// waited (HdrHistogram's `recordValueWithExpectedInterval`): each sample
+    /// `L` longer than `interval` adds `L - interval`, `L - 2 interval`, ...
+    /// Without this, a stall of seconds counts as one slow request per worker.
+    static func correctedForCoordinatedOmission(_ samples: [Double], interval: Double) -> [Double] {
+        guard interval > 0 else { return samples }
+        var out = samples
+        for sample in samples where sample > 2 * interval {
+            var missing = sample - interval
+            while missing > interval, out.count < 50_000_000 {
+                out.append(missing)
+                missing -= interval
+            }
+        }
+        return out
+    }
+
     /// Nearest-rank percentile of sorted samples.
     static func percentile(_ sorted: [Double], _ q: Double) -> Double {
         let rank = Int((q * Double(sorted.count)).rounded(.up))

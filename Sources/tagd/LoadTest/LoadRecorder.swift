@@ -7,6 +7,9 @@ final class LoadRecorder: @unchecked Sendable {
     private var latencies: [Double] = []
     /// Server-reported realtime seconds of successful ingests, milliseconds.
     private var realtimeMillis: [Double] = []
+    /// When each successful request completed, seconds since the recorder was made.
+    private var completions: [Double] = []
+    private let origin = ContinuousClock.now
     private(set) var okRequests = 0
     private(set) var events = 0
     private(set) var inserted = 0
@@ -19,11 +22,14 @@ final class LoadRecorder: @unchecked Sendable {
 
     init(expectedRequests: Int = 100_000) {
         latencies.reserveCapacity(expectedRequests)
+        completions.reserveCapacity(expectedRequests)
     }
 
     /// A successful read.
     func read(milliseconds: Double) {
+        let now = (ContinuousClock.now - origin).seconds
         lock.withLock {
+            completions.append(now)
             latencies.append(milliseconds)
             okRequests += 1
         }
@@ -31,7 +37,9 @@ final class LoadRecorder: @unchecked Sendable {
 
     /// A successful ingest of `events` events.
     func ingest(milliseconds: Double, events: Int, reply: IngestReply?) {
+        let now = (ContinuousClock.now - origin).seconds
         lock.withLock {
+            completions.append(now)
             latencies.append(milliseconds)
             okRequests += 1
             self.events += events
@@ -66,6 +74,14 @@ final class LoadRecorder: @unchecked Sendable {
     /// All samples, once the workers are done.
     func samples() -> (latencies: [Double], realtime: [Double]) {
         lock.withLock { (latencies, realtimeMillis) }
+    }
+
+    /// The longest time, in seconds, during which no request completed.
+    func longestGap() -> Double {
+        let times = lock.withLock { completions }.sorted()
+        var gap = 0.0
+        for (a, b) in zip(times, times.dropFirst()) { gap = max(gap, b - a) }
+        return gap
     }
 }
 

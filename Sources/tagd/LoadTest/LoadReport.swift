@@ -29,6 +29,11 @@ struct LoadReport: Codable, Sendable {
     var eventsPerSecond: Double
     /// Latency of successful requests, ms.
     var latencyMillis: LatencySummary
+    /// The same, corrected for coordinated omission with the median latency as
+    /// the expected interval between one worker's requests.
+    var latencyMillisCorrected: LatencySummary
+    /// The longest time during which no request completed, seconds.
+    var longestStallSeconds: Double
     /// Failed requests by cause (`HTTP 503`, `transport: ...`).
     var errors: [String: Int]
     var realtime: Realtime?
@@ -60,6 +65,9 @@ struct LoadReport: Codable, Sendable {
         requestsPerSecond = Double(requests) / max(elapsed, 1e-9)
         eventsPerSecond = Double(events) / max(elapsed, 1e-9)
         latencyMillis = LatencySummary(samples.latencies)
+        latencyMillisCorrected = LatencySummary(
+            LatencySummary.correctedForCoordinatedOmission(samples.latencies, interval: latencyMillis.p50))
+        longestStallSeconds = recorder.longestGap()
         errors = recorder.errors
         if settings.scenario.isIngest {
             realtime = Realtime(
@@ -82,6 +90,9 @@ struct LoadReport: Codable, Sendable {
         var out: [String] = []
         out.append(String(format: "first request (untimed): %.2f s", firstRequestSeconds))
         out.append("latency: " + latencyMillis.text + String(format: "  (p99.9 %.2f, mean %.2f ms)", latencyMillis.p999, latencyMillis.mean))
+        out.append(
+            "corrected for coordinated omission: " + latencyMillisCorrected.text
+                + String(format: "; longest time with no completion %.2f s", longestStallSeconds))
         if let realtime {
             out.append(
                 "realtime: " + Console.count(realtime.responsesWithChanges) + " of " + Console.count(requests)
@@ -98,7 +109,8 @@ struct LoadReport: Codable, Sendable {
         summary += String(format: " c=%d %.1fs: ", concurrency, elapsed)
         if scenario.isIngest { summary += Console.count(Int(eventsPerSecond)) + " events/s, " }
         summary += Console.count(Int(requestsPerSecond)) + " req/s, "
-        summary += String(format: "p50 %.2f p90 %.2f p99 %.2f max %.2f ms, ", latencyMillis.p50, latencyMillis.p90, latencyMillis.p99, latencyMillis.max)
+        summary += String(format: "p50 %.2f p90 %.2f p99 %.2f max %.2f ms (CO-corrected p99 %.2f), ",
+                          latencyMillis.p50, latencyMillis.p90, latencyMillis.p99, latencyMillis.max, latencyMillisCorrected.p99)
         if let realtime, scenario == .realtime { summary += "\(Console.count(realtime.responsesWithChanges)) with changes, " }
         summary += "errors: " + errorText
         out.append(summary)

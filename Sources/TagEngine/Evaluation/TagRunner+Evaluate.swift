@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import LuaHost
+
+/// A rule of a run with its tag and approved version.
+struct LoadedRule {
+    var tag: TagRecord
+    var version: TagVersionRecord
+    /// The definition loaded in the run's main state (used for reach hooks).
+    var rule: RuleDefinition
+}
+
+/// One rule's evaluated values, by member index (-1: no value).
+struct RuleValues: @unchecked Sendable {
+    var codes: ContiguousArray<Int32>
+    var words: [String]
+    var stats: PopulationStats
+}
+
+/// Groups rules so that each group reads only tags of earlier groups.
+enum RunLevels {
+    static func split(_ rules: [LoadedRule]) -> [[LoadedRule]] {
+        var level: [String: Int] = [:]
+        var levels: [[LoadedRule]] = []
+        for item in rules {  // already in dependency order
+            let depth = (item.rule.dependencies.compactMap { level[$0] }.max() ?? -1) + 1
+            level[item.rule.name] = depth
+            if levels.count <= depth { levels.append([]) }
+            levels[depth].append(item)
+        }
+        return levels
+    }
+}
+
+extension TagRunner {
+    /// Evaluates `rules` side by side, each in its own Lua state on its own
+    /// thread and read transaction; nothing is written here.
+    func evaluateConcurrently(
+        _ rules: [LoadedRule], table: FeatureTable, asOf: Int64, progress: (@Sendable (Progress) -> Void)?,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) -> [Result<RuleValues, any Error>] {
+        let results = Results<RuleValues>(count: rules.count)
+        let sources = rules.map { ($0.version.source, $0.version.file) }
+        DispatchQueue.concurrentPerform(iterations: rules.count) { i in
+            results.set(i, Result { try evaluate(source: sources[i].0, file: sources[i].1, table: table, asOf: asOf,
+                                                 progress: progress, isCancelled: isCancelled) })
+        }
+        return results.all
+    }
+
+    private func evaluate(
+        source: String, file: String, table: FeatureTable, asOf: Int64, progress: (@Sendable (Progress) -> Void)?,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) throws -> RuleValues {
+        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        let rule = try RuleLoader(lua: lua).load(source: source, file: file)
+        return try pool.read { db in
+            let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
+            let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
+            var codes = ContiguousArray<Int32>(repeating: -1, count: table.count)
+            var words: [String] = []
+            var dictionary: [String: Int32] = [:]
+            let total = table.count
+            let stats = try evaluator.evaluate(in: db, isCancelled: isCancelled) { index, value in
+                if let value { codes[index] = FeatureComputer.code(of: value, dictionary: &dictionary, words: &words) }
+                if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
+            }
+            return RuleValues(codes: codes, words: words, stats: stats)
+        }
+    }
+}
