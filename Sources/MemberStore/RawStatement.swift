@@ -10,12 +10,14 @@ import SQLite3
 /// the hot ingest loop (GRDB's `StatementArguments` costs more than the
 /// insert itself). Execution still goes through GRDB, so transaction
 /// observers see every change.
-struct RawStatement {
-    let statement: Statement
+public struct RawStatement {
+    /// The GRDB statement.
+    public let statement: Statement
     private let handle: OpaquePointer
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ statement: Statement) {
+    /// Wraps a prepared (preferably cached) statement.
+    public init(_ statement: Statement) {
         self.statement = statement
         self.handle = statement.sqliteStatement
         // Marks the (empty) arguments as valid, so `execute()` keeps our bindings.
@@ -23,11 +25,12 @@ struct RawStatement {
     }
 
     /// Resets the statement so new values can be bound.
-    func reset() {
+    public func reset() {
         sqlite3_reset(handle)
     }
 
-    func bind(_ index: Int32, _ value: String?) {
+    /// Binds text (or NULL) to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: String?) {
         guard var text = value else { sqlite3_bind_null(handle, index); return }
         text.withUTF8 { bytes in
             _ = sqlite3_bind_text(
@@ -36,25 +39,29 @@ struct RawStatement {
         }
     }
 
-    func bind(_ index: Int32, _ value: Int64?) {
+    /// Binds an integer (or NULL) to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int64?) {
         guard let value else { sqlite3_bind_null(handle, index); return }
         sqlite3_bind_int64(handle, index, value)
     }
 
-    func bind(_ index: Int32, _ value: Int?) {
+    /// Binds an integer (or NULL) to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int?) {
         bind(index, value.map(Int64.init))
     }
 
-    func bind(_ index: Int32, _ value: Double) {
+    /// Binds a float to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Double) {
         sqlite3_bind_double(handle, index, value)
     }
 
-    func bind(_ index: Int32, _ value: Bool) {
+    /// Binds a boolean as 0/1 to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Bool) {
         sqlite3_bind_int64(handle, index, value ? 1 : 0)
     }
 
     /// Runs the statement to completion through GRDB.
-    func execute() throws {
+    public func execute() throws {
         try statement.execute()
     }
 }

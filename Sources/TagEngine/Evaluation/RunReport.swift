@@ -16,8 +16,12 @@ public struct RunReport: Sendable, Codable {
     public var lost: Int
     /// Members whose value changed to another one.
     public var changed: Int
-    /// Wall time.
+    /// Wall time of this rule: evaluation plus writing.
     public var seconds: Double
+    /// Seconds spent evaluating the rule (Lua), part of ``seconds``.
+    public var evaluateSeconds: Double? = nil
+    /// Seconds spent writing changes, part of ``seconds``.
+    public var writeSeconds: Double? = nil
     /// The most frequent values with their counts.
     public var topValues: [ValueCount]
     /// Why it failed.

@@ -15,6 +15,8 @@ struct RuleValues: @unchecked Sendable {
     var codes: ContiguousArray<Int32>
     var words: [String]
     var stats: PopulationStats
+    /// Seconds the evaluation took.
+    var seconds: Double
 }
 
 /// Groups rules so that each group reads only tags of earlier groups.
@@ -52,6 +54,7 @@ extension TagRunner {
         source: String, file: String, table: FeatureTable, asOf: Int64, progress: (@Sendable (Progress) -> Void)?,
         isCancelled: @escaping @Sendable () -> Bool
     ) throws -> RuleValues {
+        let started = Date()
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
         return try pool.read { db in
@@ -65,7 +68,7 @@ extension TagRunner {
                 if let value { codes[index] = FeatureComputer.code(of: value, dictionary: &dictionary, words: &words) }
                 if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
             }
-            return RuleValues(codes: codes, words: words, stats: stats)
+            return RuleValues(codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started))
         }
     }
 }

@@ -88,6 +88,7 @@ public struct TagRunner: Sendable {
         progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "features"))
         let features = Set(loaded.flatMap { $0.rule.features.map(\.spec) })
         let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
+        progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "evaluate"))
         // Rules evaluate side by side, level by level: a rule waits only for
         // the rules of this run whose tags it reads.
         for level in RunLevels.split(loaded) {
@@ -96,10 +97,15 @@ public struct TagRunner: Sendable {
             for (item, outcome) in zip(level, evaluated) {
                 do {
                     let values = try outcome.get()
-                    reports.append(try pool.write { db in
+                    let writing = Date()
+                    var report = try pool.write { db in
                         try write(values, for: item, table: table, lua: lua, plugins: plugins, asOf: asOfSeconds,
                                   trigger: trigger, started: started, in: db)
-                    })
+                    }
+                    report.writeSeconds = Date().timeIntervalSince(writing)
+                    report.evaluateSeconds = values.seconds
+                    report.seconds = values.seconds + (report.writeSeconds ?? 0)
+                    reports.append(report)
                     onStats?(item.rule.name, values.stats)
                     progress?(Progress(tag: item.rule.name, done: table.count, total: table.count, phase: "done"))
                 } catch {
@@ -125,6 +131,9 @@ public struct TagRunner: Sendable {
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
+        // A first run inserts a row per member into indexes keyed by member:
+        // a larger page cache keeps those B-trees in memory (bounded: 128 MiB).
+        try db.execute(sql: "PRAGMA cache_size = -131072")
         for index in 0..<table.count {
             let code = values.codes[index]
             try writer.accept(member: table.memberIDs[index], value: code < 0 ? nil : values.words[Int(code)])
