@@ -72,6 +72,8 @@ struct QueryRouteTests {
         #expect(try await s.send(.POST, "/v1/query", as: nil, body: #"{"query": "new_customer"}"#).status == 401)
         #expect(try await s.send(.POST, "/v1/query", as: "tagd_forged", body: #"{"query": "new_customer"}"#).status == 401)
 
+        // Reads are counted in memory and flushed in the background.
+        try s.server.state.reads.flush(into: s.pool)
         let reads = try await s.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT sum(count) FROM tag_reads WHERE via = 'api' AND tag_id = 1")
         }

@@ -116,6 +116,34 @@ struct ServerTests {
         try await s.stop()
     }
 
+    @Test func aFailingRealtimeRuleNeverUndoesTheIngest() async throws {
+        let fragile = """
+            return tag "fragile" { title = "F", category = "t/f", owner = "crm", kind = "flag", refresh = "realtime",
+              features = { n = count("events") },
+              evaluate = function(m) if m.id == "boom" then error("cannot handle " .. m.id) end return m.n > 0 end }
+            """
+        let s = try await TestServer.start { rules, _ in
+            try fragile.write(to: rules.appendingPathComponent("fragile.lua"), atomically: true, encoding: .utf8)
+        }
+        try s.approve("fragile")
+        #expect(try await s.eventually { s.server.state.realtime.tags == ["fragile"] })
+        let ts = Int(s.clock.withLockedValue { $0 }.timeIntervalSince1970) - 60
+        let reply = try await s.send(.POST, "/v1/events", body: #"[{"member":"ok","ts":\#(ts),"type":"browse"},{"member":"boom","ts":\#(ts),"type":"browse"}]"#)
+        #expect(reply.status == 200, "\(reply.body)")
+        let realtime = reply.object["realtime"] as? [String: Any]
+        #expect((realtime?["errors"] as? [String])?.first?.contains("fragile.lua:3") == true, "\(reply.body)")
+        // The events are stored; the failing rule changed nothing and its run is recorded as failed.
+        let (events, live, failed) = try await s.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE trigger = 'realtime' AND status = 'failed'") ?? 0)
+        }
+        #expect(events == 2)
+        #expect(live == 0)
+        #expect(failed == 1)
+        try await s.stop()
+    }
+
     @Test func droppedRuleFileBecomesAProposal() async throws {
         let s = try await TestServer.start()
         try s.writeRule("carted.lua", Self.carted)

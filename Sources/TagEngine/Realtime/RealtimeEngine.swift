@@ -3,7 +3,7 @@ import GRDB
 import LuaHost
 
 /// Re-evaluates tags whose refresh is `realtime` for the members an ingest
-/// touched, right after the ingest commits.
+/// touched, inside the ingest's transaction.
 ///
 /// `pop` answers from the population statistics of the tag's last full run,
 /// which the engine performs itself whenever the set of live realtime
@@ -62,8 +62,17 @@ public final class RealtimeEngine: @unchecked Sendable {
     }
 
     /// Re-evaluates every realtime tag for store members `members` as of `now`
-    /// and writes what changed (one `realtime` run per tag that changed).
+    /// and writes what changed (one `realtime` run per tag that changed), in
+    /// a transaction of its own.
     public func evaluate(members: [Int64], at now: Date = Date()) throws -> RealtimeOutcome {
+        try pool.write { db in try evaluate(members: members, at: now, in: db) }
+    }
+
+    /// Re-evaluates every realtime tag for `members` inside the caller's
+    /// transaction (the ingest's). Each rule runs under a savepoint: a rule
+    /// that fails rolls back only its own changes, is recorded as a failed
+    /// `realtime` run, and never undoes the ingest.
+    public func evaluate(members: [Int64], at now: Date, in db: Database) throws -> RealtimeOutcome {
         let started = Date()
         var outcome = RealtimeOutcome()
         guard !members.isEmpty else { return outcome }
@@ -75,22 +84,23 @@ public final class RealtimeEngine: @unchecked Sendable {
         let ids = Array(Set(members)).sorted()
         outcome.members = ids.count
         for (tag, rule) in context.rules {
+            var changes: [RealtimeOutcome.Change] = []
             do {
-                outcome.changes += try pool.write { db in
-                    try RealtimeWriter(context: context, rule: rule, tag: tag, stats: current.stats[rule.name], asOf: asOf)
+                try db.inSavepoint {
+                    changes = try RealtimeWriter(context: context, rule: rule, tag: tag, stats: current.stats[rule.name], asOf: asOf)
                         .apply(members: ids, in: db)
+                    return .commit
                 }
+                outcome.changes += changes
             } catch {
                 outcome.errors.append("\(error)")
-                _ = try? pool.write { db in
-                    try db.execute(
-                        sql: """
-                            INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, finished_at, status, members, error)
-                            VALUES (?, ?, 'realtime', ?, ?, ?, 'failed', ?, ?)
-                            """,
-                        arguments: [tag.tag.id, tag.version.id, asOf, started.timeIntervalSince1970,
-                                    Date().timeIntervalSince1970, ids.count, "\(error)"])
-                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, finished_at, status, members, error)
+                        VALUES (?, ?, 'realtime', ?, ?, ?, 'failed', ?, ?)
+                        """,
+                    arguments: [tag.tag.id, tag.version.id, asOf, started.timeIntervalSince1970,
+                                Date().timeIntervalSince1970, ids.count, "\(error)"])
             }
         }
         outcome.seconds = Date().timeIntervalSince(started)

@@ -6,9 +6,10 @@ import TagEngine
 /// `POST /v1/members`, `/v1/orders`, `/v1/events`: one object, an array, or NDJSON.
 ///
 /// Every record is validated first (400 with field-level errors, nothing
-/// stored); then all are written in one transaction, and realtime tags are
-/// re-evaluated for the affected members right after the commit, before the
-/// response, which reports what changed.
+/// stored); then all are written in one transaction, in which realtime tags
+/// are also re-evaluated for the affected members (each rule under a
+/// savepoint, so a failing rule never undoes the ingest); the response
+/// reports what changed.
 struct IngestRoutes {
     let state: ServerState
 
@@ -48,23 +49,21 @@ struct IngestRoutes {
             throw APIError.badRequest("\(Set(problems.compactMap(\.index)).count) of \(objects.count) records are invalid; nothing was stored", errors: problems)
         }
         guard !records.isEmpty else { throw APIError.badRequest("no records in the body") }
-        let (counts, memberIDs) = try await state.blocking { [records] in
-            try state.pool.write { db -> (IngestCounts, [Int64]) in
+        let now = state.configuration.clock()
+        let (counts, realtime) = try await state.blocking { [records] in
+            try state.realtime.reloadIfNeeded(at: now)
+            return try state.pool.write { db -> (IngestCounts, RealtimeOutcome) in
                 let writer = try IngestWriter(db: db)
                 var externalIDs: Set<String> = []
                 for record in records {
                     try writer.write(record)
                     externalIDs.insert(record.memberExternalID)
                 }
-                return (writer.counts, try externalIDs.map { try writer.memberID(for: $0) })
+                let members = try externalIDs.map { try writer.memberID(for: $0) }
+                return (writer.counts, try state.realtime.evaluate(members: members, at: now, in: db))
             }
         }
         state.metrics.ingest(kind: kind.rawValue, records: records.count, seconds: Date().timeIntervalSince(started))
-        let now = state.configuration.clock()
-        let realtime = try await state.blocking {
-            try state.realtime.reloadIfNeeded(at: now)
-            return try state.realtime.evaluate(members: memberIDs, at: now)
-        }
         if !realtime.tags.isEmpty { state.metrics.realtime(seconds: realtime.seconds, errors: realtime.errors.count) }
         return JSONResponse(
             Result(

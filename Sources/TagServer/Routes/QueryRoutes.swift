@@ -51,7 +51,7 @@ struct QueryRoutes {
         } catch let error as QueryCursorError {
             throw APIError.badRequest(error.description, errors: [.init(field: "cursor", reason: "not a nextCursor")])
         }
-        TagReads.record(result.tags, via: "api", pool: state.pool)
+        state.reads.record(result.tags, via: "api")
         return JSONResponse(result.page)
     }
 }

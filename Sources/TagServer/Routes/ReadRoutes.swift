@@ -61,7 +61,7 @@ struct ReadRoutes {
     func member(_ context: TagRequestContext) async throws -> JSONResponse<MemberProfile> {
         let member = try await lookup(context)
         let tags = try await state.blocking { try state.registry.tags(ofMember: member.id) }
-        TagReads.record(tags.map(\.tag), via: "api", pool: state.pool)
+        state.reads.record(tags.map(\.tag), via: "api")
         var attributes = member.attrs
         if let channel = member.channel { attributes["channel"] = .string(channel) }
         if let registered = member.registeredAt { attributes["registered_at"] = .number(Double(registered)) }
@@ -98,7 +98,7 @@ struct ReadRoutes {
         _ = try await context.require(.operator, for: "read", state: state)
         let name = try context.parameters.require("name")
         let detail = try await state.blocking { try state.registry.detail(name: name) }
-        TagReads.record([name], via: "api", pool: state.pool)
+        state.reads.record([name], via: "api")
         return JSONResponse(detail)
     }
 
@@ -130,7 +130,7 @@ struct ReadRoutes {
                 return TagMembersPage(items: Array(items), nextCursor: next.map(String.init))
             }
         }
-        TagReads.record([name], via: "api", pool: state.pool)
+        state.reads.record([name], via: "api")
         return JSONResponse(page)
     }
 }

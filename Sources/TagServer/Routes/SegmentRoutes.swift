@@ -36,7 +36,7 @@ struct SegmentRoutes {
                 throw APIError.notFound(error.message)
             }
         }
-        TagReads.record([name], via: "api", pool: state.pool)
+        state.reads.record([name], via: "api")
         return JSONResponse(page)
     }
 }

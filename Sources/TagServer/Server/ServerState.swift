@@ -13,6 +13,8 @@ public final class ServerState: Sendable {
     public let realtime: RealtimeEngine
     /// Metrics.
     public let metrics: ServerMetrics
+    /// Tag reads through the API, flushed by ``StoreMaintenance``.
+    public let reads = TagReadCounter()
 
     /// Opens the store and prepares the engines.
     public init(configuration: ServerConfiguration) throws {
@@ -21,6 +23,8 @@ public final class ServerState: Sendable {
         realtime = RealtimeEngine(
             pool: store.pool, limits: configuration.limits, pluginsDirectory: configuration.pluginsDirectory)
         metrics = ServerMetrics()
+        // Checkpoints happen in the background (StoreMaintenance), not in requests.
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
     }
 
     var pool: DatabasePool { store.pool }

@@ -45,7 +45,9 @@ public struct TagServer: Sendable {
             // Services shut down in reverse order: the scheduler first, so an
             // in-flight run rolls back at once instead of waiting for the
             // watcher, which may itself be waiting for the run's write lock.
-            services: [OutboxService(state: state), RuleWatcher(state: state), TagScheduler(state: state)],
+            services: [
+                StoreMaintenance(state: state), OutboxService(state: state), RuleWatcher(state: state), TagScheduler(state: state),
+            ],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
