@@ -24,6 +24,8 @@ public final class RealtimeEngine: @unchecked Sendable {
     private let lock = NSLock()
     private var snapshot = RealtimeSnapshot.empty
     private var idle: [RealtimeContext] = []
+    /// The live version ids of all active tags when the snapshot was last checked.
+    private var liveFingerprint: String?
 
     /// Creates an engine; call ``reloadIfNeeded(at:)`` before the first ingest.
     public init(pool: DatabasePool, limits: LuaLimits = .default, pluginsDirectory: URL? = nil) {
@@ -47,13 +49,22 @@ public final class RealtimeEngine: @unchecked Sendable {
     /// full runs' reports (empty when nothing changed).
     @discardableResult
     public func reloadIfNeeded(at now: Date = Date()) throws -> [RunReport] {
+        // Cheap check first (every ingest calls this): did any live version change?
+        let fingerprint = try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT group_concat(live_version_id) FROM (SELECT live_version_id FROM tags WHERE state = 'active' ORDER BY id)")
+        } ?? ""
+        if lock.withLock({ liveFingerprint == fingerprint }) { return [] }
         let live = try liveRealtimeVersions()
         let ids = live.compactMap(\.version.id)
-        if lock.withLock({ snapshot.versionIDs == ids }) { return [] }
+        if lock.withLock({ snapshot.versionIDs == ids }) {
+            lock.withLock { liveFingerprint = fingerprint }
+            return []
+        }
         var stats: [String: PopulationStats] = [:]
         let reports = try TagRunner(pool: pool, limits: limits, pluginsDirectory: pluginsDirectory)
             .run(live, asOf: now, trigger: "realtime-full", progress: nil, isCancelled: { false }) { name, s in stats[name] = s }
         lock.withLock {
+            liveFingerprint = fingerprint
             snapshot = RealtimeSnapshot(
                 generation: snapshot.generation + 1, versionIDs: ids, versions: live, stats: stats)
             idle.removeAll()
