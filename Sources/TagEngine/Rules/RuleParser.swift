@@ -28,29 +28,43 @@ struct RuleParser {
         for key in fields.keys.sorted() where !known.contains(key) {
             throw fail("unknown field '\(key)' (known: \(known.subtracting([RuleDSL.marker]).sorted().joined(separator: ", ")))")
         }
-        if isSegment { return try parseSegment() }
         let title = try requiredString("title")
         let category = try requiredString("category")
         let owner = try requiredString("owner")
-        let kindName = try requiredString("kind")
-        guard let kind = TagKind(rawValue: kindName) else { throw fail("kind must be flag, enum, score or label (got '\(kindName)')") }
         let refresh = try requiredString("refresh")
+        // A segment is a flag whose `where(m, pop)` decides membership.
+        let kind: TagKind
+        if isSegment {
+            kind = .flag
+        } else {
+            let kindName = try requiredString("kind")
+            guard let parsed = TagKind(rawValue: kindName) else {
+                throw fail("kind must be flag, enum, score or label (got '\(kindName)')")
+            }
+            kind = parsed
+        }
         let values = try enumValues(kind: kind)
-        guard case .function(let evaluate) = fields["evaluate"] ?? .nil else {
-            throw fail("evaluate must be a function(m, pop) returning the member's value")
+        let decide = isSegment ? "where" : "evaluate"
+        guard case .function(let evaluate) = fields[decide] ?? .nil else {
+            throw fail(isSegment
+                ? "where must be a function(m, pop) returning true for members of the segment"
+                : "evaluate must be a function(m, pop) returning the member's value")
         }
         var population: LuaRef?
         if let value = fields["population"] {
             guard case .function(let ref) = value else { throw fail("population must be a function(m) returning true or false") }
             population = ref
         }
-        if RuleDependencies.scan(source).contains(name) { throw fail("a tag cannot read itself through m.tags") }
+        let dependencies = RuleDependencies.scan(source)
+        if dependencies.contains(name) { throw fail("a \(isSegment ? "segment" : "tag") cannot read itself through m.tags") }
         var rule = RuleDefinition(
             name: name, title: title, category: category, owner: owner, kind: kind, values: values, refresh: refresh,
             description: fields["description"]?.stringValue, features: try features(), evaluate: evaluate,
             population: population, file: file, line: line, usesAttributes: source.contains("attr"),
-            dependencies: RuleDependencies.scan(source))
+            dependencies: dependencies)
         rule.usesID = Self.readsID(source)
+        rule.isSegment = isSegment
+        rule.reach = try reach()
         return rule
     }
 
@@ -65,20 +79,9 @@ struct RuleParser {
         return false
     }
 
-    /// A segment: a flag whose `where(m, pop)` decides membership, plus reach.
-    private func parseSegment() throws(RuleError) -> RuleDefinition {
-        let title = try requiredString("title")
-        let category = try requiredString("category")
-        let owner = try requiredString("owner")
-        let refresh = try requiredString("refresh")
-        guard case .function(let condition) = fields["where"] ?? .nil else {
-            throw fail("where must be a function(m, pop) returning true for members of the segment")
-        }
-        var population: LuaRef?
-        if let value = fields["population"] {
-            guard case .function(let ref) = value else { throw fail("population must be a function(m) returning true or false") }
-            population = ref
-        }
+    /// A segment's reach plugins with their raw settings (validated against
+    /// each plugin's schema by the catalog).
+    private func reach() throws(RuleError) -> [String: LuaValue] {
         var reach: [String: LuaValue] = [:]
         switch fields["reach"] ?? .table([:]) {
         case .table(let plugins):
@@ -89,16 +92,7 @@ struct RuleParser {
         case .array(let list) where list.isEmpty: break
         default: throw fail("reach must be a table of plugin = { config }, such as reach = { sms = { template = \"...\" } }")
         }
-        var rule = RuleDefinition(
-            name: name, title: title, category: category, owner: owner, kind: .flag, values: [], refresh: refresh,
-            description: fields["description"]?.stringValue, features: try features(), evaluate: condition,
-            population: population, file: file, line: line, usesAttributes: source.contains("attr"),
-            dependencies: RuleDependencies.scan(source))
-        if rule.dependencies.contains(name) { throw fail("a segment cannot read itself through m.tags") }
-        rule.usesID = Self.readsID(source)
-        rule.isSegment = true
-        rule.reach = reach
-        return rule
+        return reach
     }
 
     private func requiredString(_ key: String) throws(RuleError) -> String {
