@@ -40,7 +40,8 @@ struct DemoCommand: ParsableCommand {
         let reports = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
             .run(live, asOf: asOf, trigger: "demo", progress: RunCommand.showProgress)
         print(RunCommand.table(reports))
-        print("store: \(path) — try: tagd member M0000001 --store \(path); tagd tag rfm_class --store \(path)")
+        let tagd = CommandLine.arguments.first ?? "tagd"
+        print("store: \(path) — try: \(tagd) member M0000001 --store \(path); \(tagd) tag rfm_class --store \(path)")
         if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }
     }
 
