@@ -19,6 +19,8 @@ typedef struct {
 
 static const char *GLOBALS_KEY = "tagd.globals";
 static const char *LOADED_KEY = "tagd.loaded";
+static const char *PRELOAD_KEY = "tagd.preload";
+static const char *REQUIRED_KEY = "tagd.required";
 
 static tagd_ctx *ctx_of(lua_State *L) {
     void *ud = NULL;
@@ -156,7 +158,10 @@ static int safe_collectgarbage(lua_State *L) {
     return luaL_error(L, "collectgarbage(\"%s\") is not allowed in the sandbox", opt);
 }
 
-/* require(name): loads plugins/<name with dots as slashes>.lua once. */
+/* require(name): loads plugins/<name with dots as slashes>.lua once per
+   state. A module's source comes from the preload table when the host put a
+   snapshot there (an approved version's modules), else from the file, and
+   what was read from files is recorded so the host can version it. */
 static int safe_require(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
     tagd_ctx *c = ctx_of(L);
@@ -165,23 +170,49 @@ static int safe_require(lua_State *L) {
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
         if (!ok || (ch == '.' && p[1] == '.')) return luaL_error(L, "require: invalid module name '%s'", name);
     }
-    if (!c->has_plugins) return luaL_error(L, "require: module '%s' not found (no plugins directory)", name);
     lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
-    lua_getfield(L, -1, name);
+    int loaded = lua_gettop(L);
+    lua_getfield(L, loaded, name);
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
+    /* The chunk name errors show: @plugins/lib/csv.lua */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    luaL_addstring(&b, c->plugins_dir);
-    luaL_addchar(&b, '/');
+    luaL_addstring(&b, "@plugins/");
     for (const char *p = name; *p; p++) luaL_addchar(&b, *p == '.' ? '/' : *p);
     luaL_addstring(&b, ".lua");
     luaL_pushresult(&b);
-    const char *path = lua_tostring(L, -1);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return luaL_error(L, "require: module '%s' not found in plugins/ (looked for %s)", name, path);
-    fclose(f);
-    if (luaL_loadfilex(L, path, "t") != LUA_OK) return lua_error(L);
+    int chunkname = lua_gettop(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, PRELOAD_KEY);
+    lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+    if (!lua_isstring(L, -1)) {
+        lua_pop(L, 1);
+        if (!c->has_plugins) return luaL_error(L, "require: module '%s' not found (no plugins directory)", name);
+        luaL_Buffer path;
+        luaL_buffinit(L, &path);
+        luaL_addstring(&path, c->plugins_dir);
+        luaL_addstring(&path, lua_tostring(L, chunkname) + 8); /* skip "@plugins" */
+        luaL_pushresult(&path);
+        FILE *f = fopen(lua_tostring(L, -1), "rb");
+        if (f == NULL) return luaL_error(L, "require: module '%s' not found in plugins/ (looked for %s)", name, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        luaL_Buffer content;
+        luaL_buffinit(L, &content);
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&content, chunk, n);
+        fclose(f);
+        luaL_pushresult(&content);
+        lua_getfield(L, LUA_REGISTRYINDEX, REQUIRED_KEY);
+        lua_pushvalue(L, -2);
+        lua_setfield(L, -2, name);
+        lua_pop(L, 1);
+    }
+    size_t len;
+    const char *source = lua_tolstring(L, -1, &len);
+    if (len > 0 && source[0] == 0x1B) return luaL_error(L, "require: binary chunks are not allowed in the sandbox");
+    if (luaL_loadbufferx(L, source, len, lua_tostring(L, chunkname), "t") != LUA_OK) return lua_error(L);
     /* Each module gets its own environment inheriting the sandbox globals. */
     push_env(L);
     lua_setupvalue(L, -2, 1);
@@ -189,9 +220,21 @@ static int safe_require(lua_State *L) {
     lua_call(L, 1, 1);
     if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushboolean(L, 1); }
     lua_pushvalue(L, -1);
-    lua_setfield(L, -4, name);
+    lua_setfield(L, loaded, name);
     return 1;
 }
+
+void tagd_reset_modules(lua_State *L) {
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, REQUIRED_KEY);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, PRELOAD_KEY);
+}
+
+void tagd_push_required(lua_State *L) { lua_getfield(L, LUA_REGISTRYINDEX, REQUIRED_KEY); }
+void tagd_push_preload(lua_State *L) { lua_getfield(L, LUA_REGISTRYINDEX, PRELOAD_KEY); }
 
 static int host_trampoline(lua_State *L) {
     tagd_ctx *c = ctx_of(L);
@@ -251,8 +294,7 @@ lua_State *tagd_newstate(size_t memory_limit, const char *plugins_dir) {
     lua_pushboolean(L, 0); lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);
     lua_setfield(L, LUA_REGISTRYINDEX, GLOBALS_KEY);
-    lua_newtable(L);
-    lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+    tagd_reset_modules(L);
     /* The registry's _LOADED still lists the libraries; scripts cannot reach it. */
     c->limit = memory_limit;
     return L;

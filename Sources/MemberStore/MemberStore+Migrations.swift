@@ -19,6 +19,10 @@ extension MemberStore {
         migrator.registerMigration("v4-segments") { db in
             try db.execute(sql: schemaV4)
         }
+        migrator.registerMigration("v5-module-snapshots") { db in
+            // The plugin libraries a rule version requires, frozen with it (JSON name -> source).
+            try db.execute(sql: "ALTER TABLE tag_versions ADD COLUMN modules TEXT NOT NULL DEFAULT '{}'")
+        }
         return migrator
     }
 

@@ -49,6 +49,13 @@ void tagd_set_host(lua_State *L, void *host, tagd_host_dispatch dispatch);
 /// Pushes the sandbox globals table (the one every chunk inherits from).
 void tagd_push_globals(lua_State *L);
 
+/// Forgets loaded modules, recorded module sources and preloaded snapshots.
+void tagd_reset_modules(lua_State *L);
+/// Pushes the table of module sources `require` read from files (name -> source).
+void tagd_push_required(lua_State *L);
+/// Pushes the table of module snapshots `require` prefers to files (name -> source).
+void tagd_push_preload(lua_State *L);
+
 /* Macro wrappers Swift cannot import. */
 void tagd_pop(lua_State *L, int n);
 const char *tagd_tostring(lua_State *L, int idx, size_t *len);

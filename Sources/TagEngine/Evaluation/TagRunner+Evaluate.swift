@@ -42,20 +42,21 @@ extension TagRunner {
         isCancelled: @escaping @Sendable () -> Bool
     ) -> [Result<RuleValues, any Error>] {
         let results = Results<RuleValues>(count: rules.count)
-        let sources = rules.map { ($0.version.source, $0.version.file) }
+        let sources = rules.map { ($0.version.source, $0.version.file, $0.version.moduleSources) }
         DispatchQueue.concurrentPerform(iterations: rules.count) { i in
-            results.set(i, Result { try evaluate(source: sources[i].0, file: sources[i].1, table: table, asOf: asOf,
-                                                 progress: progress, isCancelled: isCancelled) })
+            results.set(i, Result { try evaluate(source: sources[i].0, file: sources[i].1, modules: sources[i].2, table: table,
+                                                 asOf: asOf, progress: progress, isCancelled: isCancelled) })
         }
         return results.all
     }
 
     private func evaluate(
-        source: String, file: String, table: FeatureTable, asOf: Int64, progress: (@Sendable (Progress) -> Void)?,
+        source: String, file: String, modules: [String: String], table: FeatureTable, asOf: Int64, progress: (@Sendable (Progress) -> Void)?,
         isCancelled: @escaping @Sendable () -> Bool
     ) throws -> RuleValues {
         let started = Date()
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        lua.resetModules(preloading: modules)
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
         return try pool.read { db in
             let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)

@@ -36,10 +36,16 @@ public struct PlanReport: Sendable, Codable {
 extension TagRunner {
     /// Evaluates `source` (any version, approved or not) against the live
     /// values of `tagName` at `asOf`, reading only.
-    public func plan(source: String, file: String, tagName: String?, asOf: Date) throws -> PlanReport {
+    ///
+    /// - Parameter modules: library sources `require` should use (a stored
+    ///   version's); by default the files in the plugins directory.
+    public func plan(
+        source: String, file: String, tagName: String?, asOf: Date, modules: [String: String] = [:]
+    ) throws -> PlanReport {
         let started = Date()
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        lua.resetModules(preloading: modules)
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
         return try pool.read { db in
             let table = try FeatureComputer(asOf: asOfSeconds).compute(Set(rule.features.map(\.spec)), in: db)
@@ -61,7 +67,7 @@ extension TagRunner {
                 }
             }
             return PlanReport(
-                tag: rule.name, file: file, hash: SHA256.hex(source), asOf: asOfSeconds, members: tracker.members,
+                tag: rule.name, file: file, hash: RuleFile.versionHash(source: source, modules: modules.isEmpty ? lua.requiredModules() : modules), asOf: asOfSeconds, members: tracker.members,
                 covered: tracker.covered, gained: tracker.gained, lost: tracker.lost, changed: tracker.changed,
                 distribution: tracker.sortedDistribution.map { RunReport.ValueCount(value: $0.value, count: $0.count) },
                 samples: samples, seconds: Date().timeIntervalSince(started))

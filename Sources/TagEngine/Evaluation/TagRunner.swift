@@ -79,6 +79,8 @@ public struct TagRunner: Sendable {
         var loaded: [LoadedRule] = []
         for (tag, version) in versions {
             do {
+                // The approved version runs with the library sources approved with it.
+                lua.resetModules(preloading: version.moduleSources)
                 loaded.append(LoadedRule(tag: tag, version: version, rule: try loader.load(source: version.source, file: version.file)))
             } catch {
                 reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: Date()))

@@ -56,12 +56,18 @@ public struct RuleCatalog: Sendable {
             } catch {
                 return RuleFile(path: path, source: "", hash: "", outcome: .failure(RuleError(file: path, "cannot read: \(error.localizedDescription)")))
             }
+            lua.resetModules()
+            var modules: [String: String] = [:]
             let outcome = Result { () throws(RuleError) -> RuleSummary in
                 let rule = try loader.load(source: source, file: path)
+                modules = lua.requiredModules()
                 try Self.checkReach(rule, plugins: plugins)
                 return RuleSummary(rule)
             }
-            return RuleFile(path: path, source: source, hash: SHA256.hex(source), outcome: outcome)
+            var file = RuleFile(
+                path: path, source: source, hash: RuleFile.versionHash(source: source, modules: modules), outcome: outcome)
+            file.modules = modules
+            return file
         }
     }
 }

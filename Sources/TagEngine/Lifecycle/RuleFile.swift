@@ -1,11 +1,16 @@
+import Foundation
+
 /// A `.lua` file found in the rules directory, with what it declares.
 public struct RuleFile: Sendable {
     /// Path relative to the rules directory, such as `value/rfm_class.lua`.
     public var path: String
     /// The file content.
     public var source: String
-    /// SHA-256 of ``source``.
+    /// SHA-256 of ``source`` and the sources of the modules it requires.
     public var hash: String
+    /// The plugin libraries the file requires (module name to source), frozen
+    /// into its version so a library edit is a new proposal, not a silent change.
+    public var modules: [String: String] = [:]
     /// The declared tag, or why the file does not load.
     public var outcome: Result<RuleSummary, RuleError>
 
@@ -15,6 +20,19 @@ public struct RuleFile: Sendable {
         self.source = source
         self.hash = hash
         self.outcome = outcome
+    }
+
+    /// The version hash of `source` together with the `modules` it requires.
+    public static func versionHash(source: String, modules: [String: String]) -> String {
+        guard !modules.isEmpty else { return SHA256.hex(source) }
+        let parts = modules.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }
+        return SHA256.hex(([source] + parts).joined(separator: "\u{0}"))
+    }
+
+    /// `modules` as stored with a version (JSON).
+    var modulesJSON: String {
+        guard !modules.isEmpty, let data = try? JSONSerialization.data(withJSONObject: modules, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The declared tag name, when the file loads.

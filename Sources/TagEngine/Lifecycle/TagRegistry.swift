@@ -120,7 +120,7 @@ public struct TagRegistry: Sendable {
         var version = TagVersionRecord(
             id: nil, tagId: tagID, hash: file.hash, source: file.source, file: file.path, title: summary.title,
             category: summary.category, owner: summary.owner, valueKind: summary.kind.rawValue, refresh: summary.refresh,
-            state: .proposed, proposedAt: now, proposedBy: actor)
+            state: .proposed, proposedAt: now, proposedBy: actor, modules: file.modulesJSON)
         try version.insert(db)
         if tag.state == .rejected {
             tag.state = .proposed

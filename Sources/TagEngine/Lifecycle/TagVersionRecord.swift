@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A row of `tag_versions`: one exact script content of a tag.
@@ -48,6 +49,17 @@ public struct TagVersionRecord: Codable, Sendable, FetchableRecord, MutablePersi
     public var decidedBy: String?
     /// The reason given with the decision, if any.
     public var reason: String?
+    /// The plugin libraries the version requires, frozen with it: JSON
+    /// object of module name to source (`{}` when it requires none).
+    public var modules: String = "{}"
+
+    /// ``modules`` decoded: what `require` gets when this version runs.
+    public var moduleSources: [String: String] {
+        guard let data = modules.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+        else { return [:] }
+        return object
+    }
 
     /// The first 12 hex digits of ``hash``, as shown to people.
     public var shortHash: String { String(hash.prefix(12)) }

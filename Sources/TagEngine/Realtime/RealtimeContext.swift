@@ -16,6 +16,7 @@ final class RealtimeContext {
         let loader = RuleLoader(lua: lua)
         var loaded: [((tag: TagRecord, version: TagVersionRecord), RuleDefinition)] = []
         for live in snapshot.versions {
+            lua.resetModules(preloading: live.version.moduleSources)
             loaded.append((live, try loader.load(source: live.version.source, file: live.version.file)))
         }
         rules = try RunOrder.sort(loaded, name: { $0.1.name }, dependencies: { $0.1.dependencies })

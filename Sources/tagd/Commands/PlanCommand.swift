@@ -18,21 +18,22 @@ struct PlanCommand: ParsableCommand {
         let files = try options.syncedFiles(store, quiet: true)
         let source: String
         let file: String
+        var modules: [String: String] = [:]
         if let version {
             guard let stored = try store.pool.read({ db in
                 try TagVersionRecord.fetchOne(db, sql: """
                     SELECT v.* FROM tag_versions v JOIN tags t ON t.id = v.tag_id WHERE t.name = ? AND v.hash LIKE ? || '%'
                     """, arguments: [name, version])
             }) else { throw CLIError("no version \(version) of \(name)") }
-            (source, file) = (stored.source, stored.file)
+            (source, file, modules) = (stored.source, stored.file, stored.moduleSources)
         } else {
             guard let current = files.first(where: { $0.name == name }) else {
                 throw CLIError("no rule file declares \"\(name)\" (or it does not load: tagd check)")
             }
-            (source, file) = (current.source, current.path)
+            (source, file, modules) = (current.source, current.path, current.modules)
         }
         let plan = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
-            .plan(source: source, file: file, tagName: name, asOf: try AsOf.parse(asOf))
+            .plan(source: source, file: file, tagName: name, asOf: try AsOf.parse(asOf), modules: modules)
         if json { return try Console.json(plan) }
         print("plan for \(name) version \(plan.hash.prefix(12)) (\(file)) as of \(Console.date(plan.asOf)), nothing written")
         print("coverage: \(Console.count(plan.covered)) of \(Console.count(plan.members)) members (\(Console.percent(plan.coverage)))")
