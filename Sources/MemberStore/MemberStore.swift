@@ -42,23 +42,27 @@ public final class MemberStore: Sendable {
     ///
     /// - Throws: ``StoreError/open(path:reason:)`` when the file cannot be
     ///   opened or migrated.
-    public init(path: String) throws(StoreError) {
+    /// - Parameter mmapBytes: how much of the file SQLite may map into memory
+    ///   (`PRAGMA mmap_size`): reads then skip a copy through the kernel. The
+    ///   server uses it; 0 (the default) keeps plain reads.
+    public init(path: String, mmapBytes: Int = 0) throws(StoreError) {
         self.path = path
         do {
-            pool = try DatabasePool(path: path, configuration: MemberStore.configuration())
+            pool = try DatabasePool(path: path, configuration: MemberStore.configuration(mmapBytes: mmapBytes))
             try MemberStore.migrator().migrate(pool)
         } catch {
             throw .open(path: path, reason: "\(error)")
         }
     }
 
-    /// The connection configuration used by ``init(path:)``.
-    public static func configuration() -> Configuration {
+    /// The connection configuration used by ``init(path:mmapBytes:)``.
+    public static func configuration(mmapBytes: Int = 0) -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if mmapBytes > 0 { try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)") }
         }
         return config
     }

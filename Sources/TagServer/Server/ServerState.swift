@@ -19,7 +19,8 @@ public final class ServerState: Sendable {
     /// Opens the store and prepares the engines.
     public init(configuration: ServerConfiguration) throws {
         self.configuration = configuration
-        store = try MemberStore(path: configuration.storePath)
+        // Map up to 2 GiB of the file: request reads skip the copy through the kernel.
+        store = try MemberStore(path: configuration.storePath, mmapBytes: 2 << 30)
         realtime = RealtimeEngine(
             pool: store.pool, limits: configuration.limits, pluginsDirectory: configuration.pluginsDirectory)
         metrics = ServerMetrics()
