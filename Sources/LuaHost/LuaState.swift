@@ -29,6 +29,8 @@ public final class LuaState {
     /// The caps in force.
     public let limits: LuaLimits
     var hostFunctions: [HostFunction] = []
+    var namedRefs: [String: LuaRef] = [:]
+    var namedObjects: [String: AnyObject] = [:]
 
     /// A Swift function callable from Lua: receives the arguments, returns results.
     public typealias HostFunction = (LuaState, [LuaValue]) throws -> [LuaValue]
@@ -93,6 +95,24 @@ public final class LuaState {
             for index in (base + 1)...top { results.append(try value(at: index)) }
         }
         return results
+    }
+
+    /// The value kept under `key` for the life of this state, made once by `make`
+    /// (for chunks the host compiles once per state rather than once per call).
+    public func cached(_ key: String, make: () throws -> LuaRef) rethrows -> LuaRef {
+        if let ref = namedRefs[key] { return ref }
+        let ref = try make()
+        namedRefs[key] = ref
+        return ref
+    }
+
+    /// The host object kept under `key` for the life of this state, made once
+    /// by `make` (state that long-lived host functions of this state share).
+    public func cachedObject<T: AnyObject>(_ key: String, make: () throws -> T) rethrows -> T {
+        if let object = namedObjects[key] as? T { return object }
+        let object = try make()
+        namedObjects[key] = object
+        return object
     }
 
     /// Drops the registry slot behind `ref`; the value may then be collected.

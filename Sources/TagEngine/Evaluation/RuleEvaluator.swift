@@ -18,8 +18,9 @@ final class RuleEvaluator {
     private let tagColumns: [FeatureColumn]
     private let tagsKey = LuaKey("tags")
     private let idKey = LuaKey("id")
-    /// The member being evaluated, for the lazy `m.attr`.
-    private var current = MemberRow.anonymous
+    /// What the state's long-lived host functions answer from: the member
+    /// being evaluated (lazy `m.attr`) and the statistics behind `pop`.
+    private let slots: EvaluationSlots
     /// `{ __index = ... }` that builds `m.attr` when a rule reads it.
     private var attrMetatable: LuaRef?
 
@@ -27,6 +28,7 @@ final class RuleEvaluator {
         lua: LuaState, rule: RuleDefinition, table: FeatureTable, asOf: Int64,
         liveTags: [(name: String, column: FeatureColumn)] = []
     ) {
+        self.slots = lua.cachedObject("tagd.slots") { EvaluationSlots() }
         self.tagKeys = liveTags.map { LuaKey($0.name) }
         self.tagColumns = liveTags.map(\.column)
         self.lua = lua
@@ -85,19 +87,19 @@ final class RuleEvaluator {
             ?? String.fetchOne(db, sql: "SELECT external_id FROM members WHERE id = ?", arguments: [table.memberIDs[index]])
     }
 
-    /// A metatable whose `__index` answers `m.attr` from the current member.
+    /// A metatable whose `__index` answers `m.attr` from the current member
+    /// (one per Lua state: realtime evaluation creates evaluators per request).
     private func makeAttrMetatable() throws -> LuaRef {
-        let index = lua.makeHostFunction { [unowned self] _, arguments in
-            arguments.count > 1 && arguments[1] == .string("attr") ? [self.current.attributes] : [.nil]
+        let slots = self.slots
+        return lua.cached("tagd.attr") {
+            let index = lua.makeHostFunction { _, arguments in
+                arguments.count > 1 && arguments[1] == .string("attr") ? [slots.member.attributes] : [.nil]
+            }
+            lua.newTable(fields: 1)
+            lua.pushHostFunction(index)
+            lua.setField("__index")
+            return lua.popRef()
         }
-        lua.newTable(fields: 1)
-        lua.pushHostFunction(index)
-        lua.setField("__index")
-        return lua.popRef()
-    }
-
-    deinit {
-        if let attrMetatable { lua.release(attrMetatable) }
     }
 
     var featuresByName: [String: FeatureSpec] {
@@ -124,12 +126,22 @@ final class RuleEvaluator {
     }
 
     private func makePop(_ stats: PopulationStats) throws -> LuaRef {
-        let factory = try lua.run(PopPrelude.source, chunkName: "=pop")
-        guard case .function(let ref) = factory else { throw RunError.store("pop prelude did not return a function") }
-        defer { lua.release(ref) }
-        let stat = lua.makeHostFunction { _, arguments in try stats.answer(arguments) }
-        let statRef = HostFunctionHandle.ref(lua, stat)
-        defer { lua.release(statRef) }
+        // Compiled once per Lua state: realtime evaluation calls this for every ingest.
+        let ref = try lua.cached("tagd.pop") {
+            guard case .function(let ref) = try lua.run(PopPrelude.source, chunkName: "=pop") else {
+                throw RunError.store("pop prelude did not return a function")
+            }
+            return ref
+        }
+        slots.stats = stats
+        let slots = self.slots
+        let statRef = lua.cached("tagd.stat") {
+            let stat = lua.makeHostFunction { _, arguments in
+                guard let stats = slots.stats else { throw LuaHostError("pop is only available inside evaluate") }
+                return try stats.answer(arguments)
+            }
+            return HostFunctionHandle.ref(lua, stat)
+        }
         lua.pushRef(ref)
         lua.pushRef(statRef)
         lua.push(asOf)
@@ -151,7 +163,7 @@ final class RuleEvaluator {
             lua.setField(idKey)
         }
         if let attrMetatable {
-            current = member
+            slots.member = member
             lua.pushRef(attrMetatable)
             lua.setMetatable()
         }
@@ -177,4 +189,10 @@ final class RuleEvaluator {
             lua.setField(keys[offset])
         }
     }
+}
+
+/// Mutable state shared by one Lua state's long-lived host functions.
+final class EvaluationSlots {
+    var member = MemberRow.anonymous
+    var stats: PopulationStats?
 }

@@ -34,9 +34,11 @@ struct RunWriter {
                 """))
     }
 
-    /// Records member `id`'s new value, writing it if it changed.
-    mutating func accept(member id: Int64, value: String?) throws {
-        guard let (change, old) = tracker.record(member: id, value: value) else { return }
+    /// Records member `id`'s new value, writing it if it changed; returns the
+    /// change and the old value, or `nil` when nothing changed.
+    @discardableResult
+    mutating func accept(member id: Int64, value: String?) throws -> (ChangeTracker.Change, old: String?)? {
+        guard let (change, old) = tracker.record(member: id, value: value) else { return nil }
         // Parameters bound with the C API: this loop writes millions of rows on a first run.
         switch change {
         case .gained:
@@ -59,5 +61,6 @@ struct RunWriter {
         if changes != nil, change != .changed {
             changes?.append(.init(memberID: id, transition: change == .gained ? "entered" : "left"))
         }
+        return (change, old)
     }
 }

@@ -31,8 +31,7 @@ struct ReachDispatcher {
                 try Self.recordError(plugin: name, segment: segment.name, member: nil, hook: "load", error: "\(error)", in: db)
                 continue
             }
-            let emit = Emitter(lua: lua)
-            defer { emit.release() }
+            let emit = Emitter.shared(in: lua)
             var start = 0
             while start < changes.count {
                 let batch = changes[start..<min(start + 500, changes.count)]
@@ -66,8 +65,7 @@ struct ReachDispatcher {
         transition: String, argument: LuaValue? = nil, retry: Bool = false, emitter: Emitter? = nil, in db: Database
     ) throws -> String? {
         let member = try member ?? memberID.map { try HookMember.load($0, in: db) }
-        let emit = emitter ?? Emitter(lua: lua)
-        defer { if emitter == nil { emit.release() } }
+        let emit = emitter ?? Emitter.shared(in: lua)
         emit.messages.removeAll()
         let context: LuaValue = .table([
             "segment": .string(segment.name), "transition": .string(transition), "run_id": runID.map { .integer($0) } ?? .nil,
@@ -102,11 +100,16 @@ struct ReachDispatcher {
 
 /// The `outbox.emit` function handed to hooks, collecting what one call emits.
 final class Emitter {
-    let lua: LuaState
+    unowned let lua: LuaState
     var messages: [OutboxMessage] = []
     private(set) var ref = LuaRef(slot: 0)
 
-    init(lua: LuaState) {
+    /// The one emitter of `lua` (hooks of every run and request share it).
+    static func shared(in lua: LuaState) -> Emitter {
+        lua.cachedObject("tagd.emitter") { Emitter(lua: lua) }
+    }
+
+    private init(lua: LuaState) {
         self.lua = lua
         let index = lua.makeHostFunction { [unowned self] _, arguments in
             self.messages.append(try OutboxMessage(emitted: arguments.first ?? .nil))
@@ -114,6 +117,4 @@ final class Emitter {
         }
         ref = HostFunctionHandle.ref(lua, index)
     }
-
-    func release() { lua.release(ref) }
 }

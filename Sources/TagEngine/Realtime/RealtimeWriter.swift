@@ -29,25 +29,32 @@ struct RealtimeWriter {
         let evaluator = RuleEvaluator(lua: context.lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
         var values: [(Int64, String?)] = []
         try evaluator.evaluate(in: db, population: stats) { index, value in values.append((table.memberIDs[index], value)) }
-        var probe = try ChangeTracker(tagID: tagID, members: members, in: db)
-        guard values.contains(where: { probe.record(member: $0.0, value: $0.1) != nil }) else { return [] }
+        // The run row goes in first (history rows point at it) and comes out
+        // again when nothing changed, which is the common case.
         try db.execute(
             sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, 'realtime', ?, ?, 'running')",
             arguments: [tagID, tag.version.id, asOf, started.timeIntervalSince1970])
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf, members: members)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
-        var changes: [RealtimeOutcome.Change] = []
+        var changed: [(member: Int64, change: ChangeTracker.Change, old: String?, new: String?)] = []
+        for (member, value) in values {
+            if let (change, old) = try writer.accept(member: member, value: value) {
+                changed.append((member, change, old, value))
+            }
+        }
+        guard !changed.isEmpty else {
+            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [runID])
+            return []
+        }
         var externalIDs: [Int64: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, external_id FROM members WHERE id IN (\(members.map(String.init).joined(separator: ",")))") {
+        let ids = changed.map { String($0.member) }.joined(separator: ",")
+        for row in try Row.fetchAll(db, sql: "SELECT id, external_id FROM members WHERE id IN (\(ids))") {
             externalIDs[row[0]] = row[1]
         }
-        for (member, value) in values {
-            var check = writer.tracker
-            if let (change, old) = check.record(member: member, value: value) {
-                changes.append(.init(tag: rule.name, member: externalIDs[member] ?? String(member), change: change.rawValue, old: old, new: value))
-            }
-            try writer.accept(member: member, value: value)
+        let changes = changed.map {
+            RealtimeOutcome.Change(
+                tag: rule.name, member: externalIDs[$0.member] ?? String($0.member), change: $0.change.rawValue, old: $0.old, new: $0.new)
         }
         if let reach = writer.changes {
             try ReachDispatcher(lua: context.lua, plugins: context.plugins, segment: rule, runID: runID, asOf: asOf)
