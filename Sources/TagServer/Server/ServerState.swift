@@ -15,6 +15,9 @@ public final class ServerState: Sendable {
     public let metrics: ServerMetrics
     /// Tag reads through the API, flushed by ``StoreMaintenance``.
     public let reads = TagReadCounter()
+    /// A connection of its own for WAL checkpoints, so that checkpointing
+    /// never waits in (or holds up) the pool's writer queue.
+    let checkpointer: DatabaseQueue
 
     /// Opens the store and prepares the engines.
     public init(configuration: ServerConfiguration) throws {
@@ -24,6 +27,9 @@ public final class ServerState: Sendable {
         realtime = RealtimeEngine(
             pool: store.pool, limits: configuration.limits, pluginsDirectory: configuration.pluginsDirectory)
         metrics = ServerMetrics()
+        var checkpointing = Configuration()
+        checkpointing.busyMode = .timeout(5)
+        checkpointer = try DatabaseQueue(path: configuration.storePath, configuration: checkpointing)
         // Checkpoints happen in the background (StoreMaintenance), not in requests.
         try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
     }

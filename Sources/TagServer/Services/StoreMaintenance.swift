@@ -25,7 +25,7 @@ public struct StoreMaintenance: Service {
         do {
             try await state.blocking {
                 try state.reads.flush(into: state.pool)
-                try state.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+                try state.checkpointer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
             }
         } catch {
             logger.warning("store maintenance: \(error)")
