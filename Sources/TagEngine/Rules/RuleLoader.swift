@@ -46,10 +46,3 @@ extension RuleError {
         return RuleError(file: file, line: line, message)
     }
 }
-
-extension RuleLoader {
-    /// Loads `source` and returns what it declares, for checks and listings.
-    public func summary(source: String, file: String) throws(RuleError) -> RuleSummary {
-        RuleSummary(try load(source: source, file: file))
-    }
-}

@@ -55,32 +55,27 @@ struct AdminRoutes {
             }
         }
         let outcome = try await state.blocking { [reason] () throws -> Outcome in
-            do {
-                let registry = state.registry
-                var version: String?
-                var detail: String?
-                switch action {
-                case "approve":
-                    let files = try state.sync()
-                    guard files.contains(where: { $0.name == name }) else {
-                        _ = try registry.history(name: name)  // 404 when the tag is unknown
-                        throw LifecycleError("no rule file declares \"\(name)\"; approval binds to a file's current content")
-                    }
-                    version = try registry.approve(name: name, actor: user.name, files: files, reason: reason).shortHash
-                case "reject":
-                    try state.sync()
-                    version = try registry.reject(name: name, actor: user.name, reason: reason ?? "").shortHash
-                case "retire":
-                    detail = "\(try registry.retire(name: name, actor: user.name, reason: reason ?? "")) live values moved to history"
-                default:
-                    try registry.restore(name: name, actor: user.name, reason: reason)
+            let registry = state.registry
+            var version: String?
+            var detail: String?
+            switch action {
+            case "approve":
+                let files = try state.sync()
+                guard files.contains(where: { $0.name == name }) else {
+                    _ = try registry.history(name: name)  // 404 when the tag is unknown
+                    throw LifecycleError("no rule file declares \"\(name)\"; approval binds to a file's current content")
                 }
-                try state.realtime.reloadIfNeeded(at: state.configuration.clock())
-                return Outcome(tag: name, action: action, state: try registry.history(name: name).state, version: version, detail: detail)
-            } catch let error as PermissionError {
-                state.metrics.denied(status: 403)
-                throw APIError(status: .forbidden, message: error.description)
+                version = try registry.approve(name: name, actor: user.name, files: files, reason: reason).shortHash
+            case "reject":
+                try state.sync()
+                version = try registry.reject(name: name, actor: user.name, reason: reason ?? "").shortHash
+            case "retire":
+                detail = "\(try registry.retire(name: name, actor: user.name, reason: reason ?? "")) live values moved to history"
+            default:
+                try registry.restore(name: name, actor: user.name, reason: reason)
             }
+            try state.realtime.reloadIfNeeded(at: state.configuration.clock())
+            return Outcome(tag: name, action: action, state: try registry.history(name: name).state, version: version, detail: detail)
         }
         return JSONResponse(outcome)
     }

@@ -7,6 +7,7 @@ import TagEngine
 /// anything else is logged and answered 500 with its message.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = TagRequestContext
+    let metrics: ServerMetrics
     let logger = Logger(label: "tagd.http")
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -21,6 +22,7 @@ struct ErrorMiddleware: RouterMiddleware {
             case .illegal: throw APIError.conflict(error.message)
             }
         } catch let error as PermissionError {
+            metrics.denied(status: 403)
             throw APIError(status: .forbidden, message: error.description)
         } catch {
             logger.error("\(request.method) \(request.uri.path) failed: \(error)")

@@ -23,7 +23,7 @@ public struct TagServer: Sendable {
     /// The router with every route.
     public func router() -> Router<TagRequestContext> {
         let router = Router(context: TagRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(metrics: state.metrics))
         router.add(middleware: AuthMiddleware(state: state))
         HealthRoutes(state: state).register(on: router)
         IngestRoutes(state: state).register(on: router)
