@@ -23,8 +23,26 @@ extension MemberStore {
             // The plugin libraries a rule version requires, frozen with it (JSON name -> source).
             try db.execute(sql: "ALTER TABLE tag_versions ADD COLUMN modules TEXT NOT NULL DEFAULT '{}'")
         }
+        migrator.registerMigration("v6-identity") { db in
+            try db.execute(sql: schemaV6)
+        }
         return migrator
     }
+
+    /// Governance identity: the operating-system account a user acts from on
+    /// this machine, token expiry and revocation, and which audit key signed
+    /// each audit row ('' for rows written before the chain was keyed), and
+    /// cancellation requests for running runs (`tagd cancel`, from any process).
+    static let schemaV6 = """
+        ALTER TABLE users ADD COLUMN os_user TEXT;
+        CREATE UNIQUE INDEX users_os_user ON users(os_user) WHERE os_user IS NOT NULL;
+        ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+        ALTER TABLE api_tokens ADD COLUMN revoked_at INTEGER;
+        ALTER TABLE api_tokens ADD COLUMN revoked_by TEXT;
+        UPDATE api_tokens SET expires_at = created_at + 90 * 86400;
+        ALTER TABLE audit_log ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN cancel_requested TEXT;
+        """
 
     /// Reads of tags per day and channel (for the culling review), and the
     /// rule files that do not load (shown by `tagd rules` and the server).

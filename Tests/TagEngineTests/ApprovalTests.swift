@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MemberStore
 import Testing
 
 @testable import TagEngine
@@ -87,6 +88,51 @@ struct ApprovalTests {
         #expect(try store.pool.read(AuditLog.firstBrokenRow) == nil)
         try store.pool.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'mallory' WHERE action = 'approve'") }
         #expect(try store.pool.read(AuditLog.firstBrokenRow) != nil)
+    }
+
+    @Test func rewritingHistoryWithoutTheKeyIsDetected() throws {
+        let store = try TestStore()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        try store.approve("spender")
+        let keyFile = store.store.path + ".audit-key"
+        #expect(FileManager.default.fileExists(atPath: keyFile))
+        let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // Whoever can write the store but not read the key edits a row and
+        // recomputes the whole chain the only way they can: without the key.
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE audit_log SET actor = 'mallory' WHERE action = 'approve'")
+            var previous = ""
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id") {
+                let fields = AuditFields(
+                    previous: previous, at: row["at"], actor: row["actor"], action: row["action"], tag: row["tag"],
+                    versionHash: row["version_hash"], reason: row["reason"], detail: row["detail"])
+                let hash = Hashing.sha256Hex(fields.canonical)
+                try db.execute(
+                    sql: "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", arguments: [previous, hash, row["id"]])
+                previous = hash
+            }
+        }
+        let result = try store.pool.read(AuditLog.verify)
+        #expect(result.brokenAt == 1)
+        // Marking the rows as unkeyed (pre-key) does not help either: the
+        // legacy rows are accepted only before the first keyed row, and the
+        // rows were keyed.
+        #expect(result.entries == 1)
+    }
+
+    @Test func aMissingKeyIsAnErrorNotANewChain() throws {
+        let store = try TestStore()
+        try store.write("spender.lua", Self.rule("m.spend"))
+        let keyFile = store.store.path + ".audit-key"
+        try FileManager.default.removeItem(atPath: keyFile)
+        // A fresh process (no cached key) must refuse to append.
+        let reopened = try MemberStore(path: store.store.path)
+        AuditKeyring.forget()
+        let error = #expect(throws: AuditKeyError.self) {
+            try reopened.pool.write { db in try AuditLog.append(db, actor: "root", action: "probe") }
+        }
+        #expect(error?.description.contains("there is no key file") == true)
     }
 
     @Test func twoFilesDeclaringOneNameAreRefused() throws {

@@ -30,12 +30,17 @@ struct CLITests {
     }
 
     @discardableResult
-    func tagd(_ arguments: String...) throws -> Result {
+    func tagd(_ arguments: String...) throws -> Result { try tagd(environment: [:], arguments) }
+
+    /// Runs `tagd` with extra environment variables (such as `TAGD_TOKEN`).
+    @discardableResult
+    func tagd(environment: [String: String], _ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = dir
         process.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
+            .merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -74,13 +79,17 @@ struct CLITests {
         #expect(try tagd("check").out.contains("ok   spender.lua"))
         #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
         #expect(try tagd("user", "add", "bob", "--role", "approver", "--as", "root").status == 0)
-        let denied = try tagd("approve", "spender", "--as", "nobody")
+        // --as is a claim checked against who runs the command: forging it is refused.
+        let denied = try tagd("approve", "spender", "--as", "bob")
         #expect(denied.status != 0)
-        #expect(denied.err.contains("unknown user 'nobody'"))
+        #expect(denied.err.contains("--as bob does not match"), "\(denied.err)")
         let plan = try tagd("plan", "spender", "--as-of", "2024-02-01")
         #expect(plan.out.contains("+2 gain"), "\(plan.out)")
         #expect(try tagd("run").status != 0)  // nothing approved yet
-        #expect(try tagd("approve", "spender", "--as", "bob").status == 0)
+        let token = try tagd("token", "create", "--for", "bob", "--ttl", "1d").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("tagd_"))
+        let approved = try tagd(environment: ["TAGD_TOKEN": token], ["approve", "spender", "--as", "bob"])
+        #expect(approved.status == 0, "\(approved.err)")
         let run = try tagd("run", "--as-of", "2024-02-01", "--json")
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.contains("\"gained\" : 2"))
@@ -88,7 +97,35 @@ struct CLITests {
         #expect(member.out.contains("\"value\" : \"50\""), "\(member.out)")
         let why = try tagd("member", "c1", "--why", "spender")
         #expect(why.out.contains("approved by bob"))
-        #expect(try tagd("audit", "verify").out.contains("hash chain verified"))
+        #expect(try tagd("audit", "verify").out.contains("HMAC chain verified"))
+    }
+
+    @Test func revokedAndExpiredTokensAndForgedIdentitiesAreRefused() throws {
+        #expect(try tagd("init").status == 0)
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        #expect(try tagd("user", "add", "carol", "--role", "approver").status == 0)
+        // The first user is mapped to the OS account running tagd; others act with tokens.
+        let users = try tagd("user", "list").out
+        #expect(users.contains("carol") && users.contains("-"))
+        let token = try tagd("token", "create", "--for", "carol", "--label", "laptop").out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let asCarol = ["TAGD_TOKEN": token]
+        #expect(try tagd(environment: asCarol, ["setting", "review_runs", "5"]).status != 0)  // carol is no admin
+        let list = try tagd("token", "list", "--json").out
+        let id = try #require(list.split(separator: "\"").drop { $0 != "id" }.dropFirst(2).first.map(String.init))
+        #expect(try tagd(environment: asCarol, ["token", "revoke", id]).status == 0)
+        let afterRevoke = try tagd(environment: asCarol, ["token", "list"])
+        #expect(afterRevoke.status == 0)
+        #expect(afterRevoke.out.contains("revoked by carol"))
+        let refused = try tagd(environment: asCarol, ["propose", "anything"])
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("TAGD_TOKEN is unknown, revoked or expired"), "\(refused.err)")
+        #expect(try tagd(environment: ["TAGD_TOKEN": "tagd_forged"], ["user", "disable", "root"]).status != 0)
+        #expect(try tagd("token", "create", "--ttl", "500d").status != 0)
+        let audit = try tagd("audit").out
+        #expect(audit.contains("token_revoke"))
+        #expect(audit.contains("denied"))
+        #expect(try tagd("audit", "verify").status == 0)
     }
 
     @Test func aRuleThatCallsOsExecuteFailsWithFileAndLine() throws {
@@ -104,7 +141,8 @@ struct CLITests {
             """)
         #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
         try tagd("user", "add", "bob", "--role", "approver", "--as", "root")
-        #expect(try tagd("approve", "evil", "--as", "bob").status == 0)
+        let token = try tagd("token", "create", "--for", "bob").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try tagd(environment: ["TAGD_TOKEN": token], ["approve", "evil"]).status == 0)
         let run = try tagd("run", "--as-of", "2024-02-01")
         #expect(run.status != 0)
         #expect(run.out.contains("evil.lua:3"), "\(run.out)")

@@ -58,7 +58,7 @@ final class RuleEvaluator {
         let converter = MemberValue(rule: rule)
         let base = lua.top
         try forEachMember(in: db) { index, member in
-            if index & 255 == 0, isCancelled() { throw RunError.cancelled(rule.name) }
+            if isCancelled() { throw RunError.cancelled(rule.name) }
             if let included, !included[index] { return try sink(index, nil) }
             lua.pushRef(rule.evaluate)
             pushMember(index, member)

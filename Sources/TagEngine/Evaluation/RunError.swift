@@ -14,6 +14,8 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
     case store(String)
     /// The run was stopped (server shutdown) and rolled back.
     case cancelled(String)
+    /// The run was stopped by an operator or its time limit, and rolled back.
+    case stopped(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
         case .notRunnable(let message): return message
         case .store(let message): return "store error: \(message)"
         case .cancelled(let name): return "run of \(name) cancelled (shutdown); rolled back, live values unchanged"
+        case .stopped(let name, let reason): return "run of \(name) \(reason); rolled back, live values unchanged"
         }
     }
 }

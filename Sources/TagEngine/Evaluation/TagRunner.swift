@@ -93,16 +93,23 @@ public struct TagRunner: Sendable {
         progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "evaluate"))
         // Rules evaluate side by side, level by level: a rule waits only for
         // the rules of this run whose tags it reads.
+        let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
         for level in RunLevels.split(loaded) {
             let started = Date()
-            let evaluated = evaluateConcurrently(level, table: table, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
-            for (item, outcome) in zip(level, evaluated) {
+            let tickets = try level.map { item in
+                try begin(item, asOf: asOfSeconds, trigger: trigger, started: started, limitSeconds: limit)
+            }
+            defer { tickets.forEach(RunControl.shared.end) }
+            let evaluated = evaluateConcurrently(
+                level, tickets: tickets, table: table, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
+            for (offset, (item, outcome)) in zip(level, evaluated).enumerated() {
+                let ticket = tickets[offset]
                 do {
                     let values = try outcome.get()
                     let writing = Date()
                     var report = try pool.write { db in
-                        try write(values, for: item, table: table, lua: lua, plugins: plugins, asOf: asOfSeconds,
-                                  trigger: trigger, started: started, in: db)
+                        try write(values, for: item, runID: ticket.runID, table: table, lua: lua, plugins: plugins,
+                                  asOf: asOfSeconds, started: started, in: db)
                     }
                     report.writeSeconds = Date().timeIntervalSince(writing)
                     report.evaluateSeconds = values.seconds
@@ -111,8 +118,11 @@ public struct TagRunner: Sendable {
                     onStats?(item.rule.name, values.stats)
                     progress?(Progress(tag: item.rule.name, done: table.count, total: table.count, phase: "done"))
                 } catch {
+                    let stopped = ticket.stopReason.map { RunError.stopped(name: item.rule.name, reason: $0) }
                     reports.append(try recordFailure(
-                        tag: item.tag, version: item.version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: started))
+                        tag: item.tag, version: item.version, asOf: asOfSeconds, trigger: trigger,
+                        error: "\(stopped.map { $0 as any Error } ?? error)", started: started, runID: ticket.runID,
+                        status: stopped == nil ? "failed" : "cancelled"))
                 }
             }
         }
@@ -122,15 +132,11 @@ public struct TagRunner: Sendable {
     /// Writes one rule's values: only changed members, with history, in the
     /// caller's transaction; a segment's reach hooks run here too.
     private func write(
-        _ values: RuleValues, for item: LoadedRule, table: FeatureTable, lua: LuaState, plugins: PluginLoader, asOf: Int64,
-        trigger: String, started: Date, in db: Database
+        _ values: RuleValues, for item: LoadedRule, runID: Int64, table: FeatureTable, lua: LuaState, plugins: PluginLoader,
+        asOf: Int64, started: Date, in db: Database
     ) throws -> RunReport {
         let rule = item.rule
         guard let tagID = item.tag.id else { throw RunError.store("tag without id") }
-        try db.execute(
-            sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
-            arguments: [tagID, item.version.id, trigger, asOf, started.timeIntervalSince1970])
-        let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
         // A first run inserts a row per member into indexes keyed by member:
@@ -141,7 +147,11 @@ public struct TagRunner: Sendable {
             try writer.accept(member: table.memberIDs[index], value: code < 0 ? nil : values.words[Int(code)])
         }
         if let changes = writer.changes {
-            try ReachDispatcher(lua: lua, plugins: plugins, segment: rule, runID: runID, asOf: asOf).dispatch(changes, in: db)
+            // Hooks run what the segment's version froze: its plugins and their libraries.
+            lua.resetModules(preloading: item.version.moduleSources)
+            try ReachDispatcher(
+                lua: lua, plugins: plugins, segment: rule, runID: runID, asOf: asOf, snapshot: item.version.moduleSources
+            ).dispatch(changes, in: db)
         }
         let t = writer.tracker
         let finished = Date()
@@ -158,11 +168,32 @@ public struct TagRunner: Sendable {
             error: nil)
     }
 
+    /// Records rule `item` as running (its `runs` row, visible to `tagd cancel`)
+    /// and tracks it with the process's ``RunControl``.
+    private func begin(_ item: LoadedRule, asOf: Int64, trigger: String, started: Date, limitSeconds: Int) throws -> RunTicket {
+        let runID = try pool.write { db -> Int64 in
+            try db.execute(
+                sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
+                arguments: [item.tag.id, item.version.id, trigger, asOf, started.timeIntervalSince1970])
+            return db.lastInsertedRowID
+        }
+        let ticket = RunTicket(runID: runID, tag: item.rule.name, limitSeconds: limitSeconds, now: started)
+        RunControl.shared.begin(ticket, pool: pool)
+        return ticket
+    }
+
     private func recordFailure(
-        tag: TagRecord, version: TagVersionRecord, asOf: Int64, trigger: String, error: String, started: Date
+        tag: TagRecord, version: TagVersionRecord, asOf: Int64, trigger: String, error: String, started: Date,
+        runID existing: Int64? = nil, status: String = "failed"
     ) throws -> RunReport {
         let finished = Date()
         let runID = try pool.write { db -> Int64 in
+            if let existing {
+                try db.execute(
+                    sql: "UPDATE runs SET finished_at = ?, status = ?, error = ? WHERE id = ?",
+                    arguments: [finished.timeIntervalSince1970, status, error, existing])
+                return existing
+            }
             try db.execute(
                 sql: """
                     INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, finished_at, status, error)
@@ -172,7 +203,7 @@ public struct TagRunner: Sendable {
             return db.lastInsertedRowID
         }
         return RunReport(
-            tag: tag.name, runID: runID, status: "failed", members: 0, covered: 0, gained: 0, lost: 0, changed: 0,
+            tag: tag.name, runID: runID, status: status, members: 0, covered: 0, gained: 0, lost: 0, changed: 0,
             seconds: finished.timeIntervalSince(started), topValues: [], error: error)
     }
 }

@@ -79,7 +79,8 @@ struct FeaturePlan {
     private static func streamed(_ spec: FeatureSpec, asOf: Int64, memberFilter: String) -> Query {
         var arguments: StatementArguments = [asOf]
         var conditionSQL = memberFilter
-        if let condition = condition(spec, asOf: asOf, arguments: &arguments) { conditionSQL = " AND \(condition)" }
+        // The member filter (realtime evaluation of a few members) always stays.
+        if let condition = condition(spec, asOf: asOf, arguments: &arguments) { conditionSQL += " AND \(condition)" }
         let column = spec.column ?? "ts"
         let source = spec.source.rawValue
         if spec.function == .mode {

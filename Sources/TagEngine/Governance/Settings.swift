@@ -11,6 +11,8 @@ public struct Settings: Sendable {
         case reviewRuns = "review_runs"
         /// Days without a read before the review flags a tag (default 30).
         case reviewUnreadDays = "review_unread_days"
+        /// Wall-clock seconds one rule's run may take before it is cancelled (default 3600).
+        case runTimeLimit = "run_time_limit"
 
         /// The value when never set.
         public var defaultValue: String {
@@ -18,6 +20,7 @@ public struct Settings: Sendable {
             case .fourEyes: "on"
             case .reviewRuns: "3"
             case .reviewUnreadDays: "30"
+            case .runTimeLimit: "3600"
             }
         }
 
@@ -25,7 +28,7 @@ public struct Settings: Sendable {
             switch self {
             case .fourEyes:
                 guard value == "on" || value == "off" else { throw LifecycleError("four_eyes is on or off") }
-            case .reviewRuns, .reviewUnreadDays:
+            case .reviewRuns, .reviewUnreadDays, .runTimeLimit:
                 guard let n = Int(value), n > 0 else { throw LifecycleError("\(rawValue) is a positive whole number") }
             }
         }

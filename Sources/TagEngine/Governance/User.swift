@@ -17,4 +17,16 @@ public struct User: Codable, Sendable, Hashable, FetchableRecord, PersistableRec
     public var createdAt: Int64
     /// A disabled user can do nothing.
     public var disabled: Bool
+    /// The operating-system account this user acts from with the local CLI
+    /// (`nil`: only with a token).
+    public var osUser: String?
+
+    /// Creates a user record.
+    public init(name: String, role: Role, createdAt: Int64, disabled: Bool = false, osUser: String? = nil) {
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.disabled = disabled
+        self.osUser = osUser
+    }
 }

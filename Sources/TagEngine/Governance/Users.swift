@@ -22,8 +22,12 @@ public struct Users: Sendable {
     }
 
     /// Adds a user (or changes the role of an existing one).
+    ///
+    /// - Parameter osUser: the operating-system account the user acts from
+    ///   with the local CLI (`nil` keeps an existing user's mapping; a new
+    ///   user without one acts only with a token).
     @discardableResult
-    public func add(name: String, role: Role, actor: String?) throws -> User {
+    public func add(name: String, role: Role, actor: String?, osUser: String? = nil) throws -> User {
         guard RuleDSL.isValidUserName(name) else {
             throw LifecycleError("user name '\(name)' must be 1-64 characters of letters, digits, '.', '_' or '-'")
         }
@@ -39,13 +43,22 @@ public struct Users: Sendable {
             }
             let now = Int64(Date().timeIntervalSince1970)
             let existing = try User.fetchOne(db, key: name)
-            let user = User(name: name, role: role, createdAt: existing?.createdAt ?? now, disabled: false)
+            let mapped = osUser ?? existing?.osUser
+            if let mapped, let holder = try User.filter(Column("os_user") == mapped).fetchOne(db), holder.name != name {
+                throw LifecycleError("OS user '\(mapped)' already acts as tagd user '\(holder.name)'")
+            }
+            let user = User(name: name, role: role, createdAt: existing?.createdAt ?? now, disabled: false, osUser: mapped)
             try user.save(db)
             try AuditLog.append(
                 db, actor: by, action: existing == nil ? "user_add" : "user_role", reason: nil,
-                detail: "\(name) as \(role.rawValue)")
+                detail: "\(name) as \(role.rawValue)" + (mapped.map { " (OS user \($0))" } ?? ""))
             return user
         }
+    }
+
+    /// The enabled user mapped to operating-system account `osUser`.
+    public func user(forOSUser osUser: String) throws -> User? {
+        try pool.read { db in try User.filter(Column("os_user") == osUser).fetchOne(db) }
     }
 
     /// Disables a user (kept for the audit trail).

@@ -19,7 +19,8 @@ public struct RuleCatalog: Sendable {
         self.limits = limits
     }
 
-    /// Relative paths of every `.lua` file, sorted.
+    /// Relative paths of every `.lua` file, sorted. Symbolic links are listed
+    /// too (so that reading them reports the refusal) but never followed into.
     public func paths() throws -> [String] {
         let root = directory.standardizedFileURL.path
         guard let enumerator = FileManager.default.enumerator(atPath: root) else {
@@ -27,10 +28,17 @@ public struct RuleCatalog: Sendable {
         }
         var result: [String] = []
         while let path = enumerator.nextObject() as? String {
+            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeSymbolicLink {
+                enumerator.skipDescendants()
+                if path.hasSuffix(".lua") || SafeFile.symlink(in: path, under: directory) != nil { result.append(path) }
+                continue
+            }
             if path.hasSuffix(".lua") { result.append(path) }
         }
         return result.sorted()
     }
+
+    // MERGE-CHECKREQUIRES
 
     /// A segment's reach plugins must exist and accept its configuration.
     static func checkReach(_ rule: RuleDefinition, plugins: PluginLoader) throws(RuleError) {
@@ -47,23 +55,25 @@ public struct RuleCatalog: Sendable {
     public func scan(only: [String]? = nil) throws -> [RuleFile] {
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
         let loader = RuleLoader(lua: lua)
-        let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         return try (only ?? paths()).map { path in
-            let url = directory.appendingPathComponent(path)
             let source: String
             do {
-                source = try String(contentsOf: url, encoding: .utf8)
+                source = try SafeFile.read(path, under: directory, shownAs: path)
             } catch {
-                return RuleFile(path: path, source: "", hash: "", outcome: .failure(RuleError(file: path, "cannot read: \(error.localizedDescription)")))
+                return RuleFile(path: path, source: "", hash: "", outcome: .failure(RuleError(file: path, "cannot read: \(error)")))
             }
             lua.resetModules()
+            // A fresh loader per file: the file's version freezes the source of
+            // each reach plugin it names, and the libraries those require.
+            let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
             var modules: [String: String] = [:]
             let outcome = Result { () throws(RuleError) -> RuleSummary in
                 let rule = try loader.load(source: source, file: path)
-                modules = lua.requiredModules()
                 try Self.checkReach(rule, plugins: plugins)
+                // MERGE: try Self.checkRequires(source, file: path)
                 return RuleSummary(rule)
             }
+            modules = lua.requiredModules().merging(plugins.readSources) { $1 }
             var file = RuleFile(
                 path: path, source: source, hash: RuleFile.versionHash(source: source, modules: modules), outcome: outcome)
             file.modules = modules

@@ -24,9 +24,9 @@ public struct RuleFile: Sendable {
 
     /// The version hash of `source` together with the `modules` it requires.
     public static func versionHash(source: String, modules: [String: String]) -> String {
-        guard !modules.isEmpty else { return SHA256.hex(source) }
+        guard !modules.isEmpty else { return Hashing.sha256Hex(source) }
         let parts = modules.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }
-        return SHA256.hex(([source] + parts).joined(separator: "\u{0}"))
+        return Hashing.sha256Hex(([source] + parts).joined(separator: "\u{0}"))
     }
 
     /// `modules` as stored with a version (JSON).

@@ -167,13 +167,11 @@ public struct OutboxDelivery: Sendable {
         guard let path = message["path"].stringValue, ExportPath.isSafe(path), let line = message["line"].stringValue else {
             throw DeliveryError(message: "file message without a safe path and a line")
         }
-        let url = exportsDirectory.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data((line + "\n").utf8))
+        do {
+            try SafeFile.appendLine(line, to: path, under: exportsDirectory)
+        } catch {
+            throw DeliveryError(message: error.description)
+        }
     }
 
     /// Runs a hook that failed during a segment run again, queueing its messages.
@@ -187,13 +185,14 @@ public struct OutboxDelivery: Sendable {
         lua.resetModules(preloading: live.version.moduleSources)
         let rule = try RuleLoader(lua: lua).load(source: live.version.source, file: live.version.file)
         let loader = PluginLoader(lua: lua, directory: pluginsDirectory)
-        let definition = try loader.plugin(plugin)
+        let definition = try loader.plugin(plugin, snapshot: live.version.moduleSources)
         let config = try loader.validate(rule.reach[plugin] ?? .nil, for: definition, segment: segment)
         let transition = row.transition
         let hook = transition == "entered" ? definition.onEnter : transition == "left" ? definition.onLeave : definition.onRun
         guard let hook else { return }
         let asOf = LuaValue(jsonText: row.payload)["as_of"].intValue ?? Int64(Date().timeIntervalSince1970)
-        let dispatcher = ReachDispatcher(lua: lua, plugins: loader, segment: rule, runID: row.runID, asOf: asOf)
+        let dispatcher = ReachDispatcher(
+            lua: lua, plugins: loader, segment: rule, runID: row.runID, asOf: asOf, snapshot: live.version.moduleSources)
         let failure = try pool.write { db in
             try dispatcher.call(hook, plugin: definition, config: config, memberID: row.memberID, transition: transition, retry: true, in: db)
         }

@@ -27,7 +27,10 @@ struct OutboxMessage: Sendable {
             guard let path = value["path"].stringValue, ExportPath.isSafe(path) else {
                 throw LuaHostError("outbox.emit: a file message needs a relative path without '..' (got \(value["path"]))")
             }
-            guard value["line"].stringValue != nil else { throw LuaHostError("outbox.emit: a file message needs line = \"text\"") }
+            guard let line = value["line"].stringValue else { throw LuaHostError("outbox.emit: a file message needs line = \"text\"") }
+            guard !line.contains(where: \.isNewline) else {
+                throw LuaHostError("outbox.emit: a file message's line must not contain line breaks (emit one message per line)")
+            }
             channel = .file
         case nil:
             throw LuaHostError("outbox.emit: unknown destination '\(to)' (webhook or file)")

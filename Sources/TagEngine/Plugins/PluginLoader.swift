@@ -3,22 +3,53 @@ import LuaHost
 
 /// Loads plugins from the plugins directory into a ``LuaState`` and validates
 /// reach configurations against their schemas.
+///
+/// A segment's approved version freezes the source of every reach plugin it
+/// names (stored with the version's modules under `plugin:NAME`): given that
+/// snapshot, the loader uses it and never the file, so an edited plugin acts
+/// only once a new version of the segment is approved.
 final class PluginLoader {
     let lua: LuaState
     let directory: URL?
     private var cache: [String: PluginDefinition] = [:]
+    /// Plugin sources read from files since creation, by snapshot key (`plugin:NAME`).
+    private(set) var readSources: [String: String] = [:]
 
     init(lua: LuaState, directory: URL?) {
         self.lua = lua
         self.directory = directory
     }
 
-    /// The plugin `name`, loaded once.
-    func plugin(_ name: String) throws(PluginError) -> PluginDefinition {
-        if let cached = cache[name] { return cached }
+    /// The key a plugin's source has in a version's module snapshot.
+    static func snapshotKey(_ name: String) -> String { "plugin:\(name)" }
+
+    /// The plugin `name`, loaded once per source: from `snapshot` (an
+    /// approved version's modules) when given, else from the plugins directory.
+    func plugin(_ name: String, snapshot: [String: String]? = nil) throws(PluginError) -> PluginDefinition {
         let file = "plugins/\(name).lua"
-        guard let directory, let source = try? String(contentsOf: directory.appendingPathComponent("\(name).lua"), encoding: .utf8)
-        else { throw PluginError(location: file, message: "no plugin named \(name) in the plugins directory") }
+        let source: String
+        if let snapshot {
+            guard let frozen = snapshot[Self.snapshotKey(name)] else {
+                throw PluginError(
+                    location: file, message: "plugin \(name) is not part of the approved version (approve a new version to use it)")
+            }
+            source = frozen
+        } else {
+            guard RuleDSL.isValidName(name), let directory,
+                SafeFile.symlink(in: "\(name).lua", under: directory) != nil
+                    || FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(name).lua").path)
+            else {
+                throw PluginError(location: file, message: "no plugin named \(name) in the plugins directory")
+            }
+            do {
+                source = try SafeFile.read("\(name).lua", under: directory, shownAs: file)
+            } catch {
+                throw PluginError(location: file, message: error.description)
+            }
+            readSources[Self.snapshotKey(name)] = source
+        }
+        let cacheKey = name + "\u{0}" + Hashing.sha256Hex(source)
+        if let cached = cache[cacheKey] { return cached }
         let value: LuaValue
         do {
             value = try lua.run(source, chunkName: file)
@@ -42,7 +73,7 @@ final class PluginLoader {
         let definition = PluginDefinition(
             name: name, version: fields["version"]?.stringValue ?? "0", schema: try schema(fields["config"], at: at),
             onEnter: try hook("on_enter"), onLeave: try hook("on_leave"), onRun: try hook("on_run"), file: file)
-        cache[name] = definition
+        cache[cacheKey] = definition
         return definition
     }
 

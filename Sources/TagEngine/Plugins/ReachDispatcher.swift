@@ -13,6 +13,8 @@ struct ReachDispatcher {
     let segment: RuleDefinition
     let runID: Int64?
     let asOf: Int64
+    /// The segment version's frozen modules and plugin sources (see ``PluginLoader``).
+    let snapshot: [String: String]
 
     /// A membership change to announce.
     struct Change {
@@ -25,7 +27,7 @@ struct ReachDispatcher {
             let plugin: PluginDefinition
             let config: [String: LuaValue]
             do {
-                plugin = try plugins.plugin(name)
+                plugin = try plugins.plugin(name, snapshot: snapshot)
                 config = try plugins.validate(rawConfig, for: plugin, segment: segment.name)
             } catch {
                 try Self.recordError(plugin: name, segment: segment.name, member: nil, hook: "load", error: "\(error)", in: db)

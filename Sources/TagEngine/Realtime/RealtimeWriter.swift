@@ -57,8 +57,11 @@ struct RealtimeWriter {
                 tag: rule.name, member: externalIDs[$0.member] ?? String($0.member), change: $0.change.rawValue, old: $0.old, new: $0.new)
         }
         if let reach = writer.changes {
-            try ReachDispatcher(lua: context.lua, plugins: context.plugins, segment: rule, runID: runID, asOf: asOf)
-                .dispatch(reach, in: db)
+            let snapshot = tag.version.moduleSources
+            context.lua.resetModules(preloading: snapshot)
+            try ReachDispatcher(
+                lua: context.lua, plugins: context.plugins, segment: rule, runID: runID, asOf: asOf, snapshot: snapshot
+            ).dispatch(reach, in: db)
         }
         let t = writer.tracker
         try db.execute(

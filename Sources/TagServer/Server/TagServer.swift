@@ -31,6 +31,7 @@ public struct TagServer: Sendable {
         QueryRoutes(state: state).register(on: router)
         AdminRoutes(state: state).register(on: router)
         SegmentRoutes(state: state).register(on: router)
+        RunRoutes(state: state).register(on: router)
         return router
     }
 

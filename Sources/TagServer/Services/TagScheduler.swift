@@ -6,52 +6,95 @@ import TagEngine
 
 /// Runs every active tag when its refresh cycle says it is due.
 ///
-/// One loop, so a tag never runs twice at once; due tags of one tick run
-/// together (their features are computed in one pass). After downtime a
-/// missed slot runs once. On graceful shutdown an in-flight run is told to
-/// stop: its transaction rolls back, nothing is half-written, and the
-/// service returns when the rollback is done.
+/// Each tick looks at what is due and starts it without waiting for runs
+/// still in flight: due tags run in groups of tags that read one another
+/// (`m.tags`, so a reader runs after what it reads), each group on a thread of
+/// its own, and a tag never runs twice at once. One slow tag therefore delays
+/// no other tag's schedule by more than one tick; it is stopped by its run
+/// time limit (setting `run_time_limit`) or by `tagd cancel`. After downtime a
+/// missed slot runs once. On graceful shutdown in-flight runs are told to
+/// stop: their transactions roll back, nothing is half-written, and the
+/// service returns when the rollbacks are done.
 public struct TagScheduler: Service {
     let state: ServerState
     let logger = Logger(label: "tagd.scheduler")
+    /// Tags with a run in flight.
+    private let inFlight = NIOLockedValueBox(Set<String>())
 
     /// Creates the scheduler for `state`.
     public init(state: ServerState) { self.state = state }
 
-    /// Runs due tags every `schedulerTick` until graceful shutdown, returning once an in-flight run has rolled back.
+    /// Runs due tags every `schedulerTick` until graceful shutdown, returning once in-flight runs have rolled back.
     public func run() async throws {
         let stopping = NIOLockedValueBox(false)
         await withGracefulShutdownHandler {
-            while !stopping.withLockedValue({ $0 }) {
-                await tick(stopping: stopping)
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: state.configuration.schedulerTick) }
+            await withTaskGroup(of: Void.self) { group in
+                while !stopping.withLockedValue({ $0 }) {
+                    for batch in await tick() {
+                        group.addTask { await run(batch, stopping: stopping) }
+                    }
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: state.configuration.schedulerTick) }
+                }
+                await group.waitForAll()
             }
         } onGracefulShutdown: {
             stopping.withLockedValue { $0 = true }
         }
     }
 
-    /// Runs what is due now (also called directly by tests).
-    func tick(stopping: NIOLockedValueBox<Bool>) async {
+    /// Reloads realtime rules and returns the due tags not already running,
+    /// grouped so that tags reading one another run together.
+    func tick() async -> [[String]] {
         let now = state.configuration.clock()
         do {
-            let reports = try await state.blocking { () -> [RunReport] in
+            let (realtime, due) = try await state.blocking { () -> ([RunReport], [DueTag]) in
                 let realtime = try state.realtime.reloadIfNeeded(at: now)
-                let due = try state.registry.dueTags(at: now).filter { $0.isDue && !$0.isRealtime }
-                guard !due.isEmpty else { return realtime }
-                let lag = due.compactMap(\.dueSince).map { now.timeIntervalSince1970 - Double($0) }.max() ?? 0
-                state.metrics.schedulerLag(seconds: max(0, lag))
-                let live = try state.registry.liveVersions(names: due.map(\.name))
-                let runner = TagRunner(
-                    pool: state.pool, limits: state.configuration.limits, pluginsDirectory: state.configuration.pluginsDirectory)
-                return realtime + (try runner.run(live, asOf: now, trigger: "schedule", isCancelled: { stopping.withLockedValue { $0 } }))
+                return (realtime, try state.registry.dueTags(at: now).filter { $0.isDue && !$0.isRealtime })
             }
-            for report in reports {
-                state.metrics.run(status: report.status, trigger: "schedule", seconds: report.seconds, members: report.members)
-                logger.info("\(report.tag): \(report.status) in \(String(format: "%.2f", report.seconds)) s, +\(report.gained) -\(report.lost) ~\(report.changed)\(report.error.map { ": \($0)" } ?? "")")
-            }
+            log(realtime)
+            let lag = due.compactMap(\.dueSince).map { now.timeIntervalSince1970 - Double($0) }.max() ?? 0
+            if !due.isEmpty { state.metrics.schedulerLag(seconds: max(0, lag)) }
+            let names = inFlight.withLockedValue { running in due.map(\.name).filter { !running.contains($0) } }
+            guard !names.isEmpty else { return [] }
+            let live = try await state.blocking { try state.registry.liveVersions(names: names) }
+            let batches = DueBatches.split(live.map { ($0.tag.name, RuleDependencies.scan($0.version.source)) })
+            inFlight.withLockedValue { running in batches.joined().forEach { running.insert($0) } }
+            return batches
         } catch {
             logger.error("scheduler tick failed: \(error)")
+            return []
+        }
+    }
+
+    /// Runs one batch of due tags on a thread of its own.
+    private func run(_ batch: [String], stopping: NIOLockedValueBox<Bool>) async {
+        defer { inFlight.withLockedValue { running in batch.forEach { running.remove($0) } } }
+        let now = state.configuration.clock()
+        do {
+            let reports = try await Self.onOwnThread {
+                let live = try state.registry.liveVersions(names: batch)
+                let runner = TagRunner(
+                    pool: state.pool, limits: state.configuration.limits, pluginsDirectory: state.configuration.pluginsDirectory)
+                return try runner.run(live, asOf: now, trigger: "schedule", isCancelled: { stopping.withLockedValue { $0 } })
+            }
+            log(reports)
+        } catch {
+            logger.error("scheduled run of \(batch.joined(separator: ", ")) failed: \(error)")
+        }
+    }
+
+    private func log(_ reports: [RunReport]) {
+        for report in reports {
+            state.metrics.run(status: report.status, trigger: "schedule", seconds: report.seconds, members: report.members)
+            logger.info("\(report.tag): \(report.status) in \(String(format: "%.2f", report.seconds)) s, +\(report.gained) -\(report.lost) ~\(report.changed)\(report.error.map { ": \($0)" } ?? "")")
+        }
+    }
+
+    /// Runs `body` on a new thread: a run may take long, and must not hold a
+    /// thread of the pool that answers requests.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 }

@@ -26,12 +26,17 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let pool = try options.open().pool
-            let count = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log") ?? 0 }
-            if let broken = try pool.read(AuditLog.firstBrokenRow) {
-                print("audit log TAMPERED: the chain breaks at entry \(broken) (edited, inserted or deleted rows)")
+            let result = try pool.read(AuditLog.verify)
+            let key = AuditKey.location(forStore: options.storePath)
+            if let broken = result.brokenAt {
+                let why = result.foreignKey.map { " (rows signed with key \($0), not the key at \(key))" } ?? ""
+                print("audit log TAMPERED: the chain breaks at entry \(broken) (edited, inserted or deleted rows)\(why)")
                 throw ExitCode(2)
             }
-            print("audit log intact: \(count) entries, hash chain verified")
+            print("audit log intact: \(result.entries) entries, HMAC chain verified with the key at \(key)")
+            if result.unkeyed > 0 {
+                print("note: the first \(result.unkeyed) entries predate the keyed chain (plain SHA-256, not protected against rewriting)")
+            }
         }
     }
 

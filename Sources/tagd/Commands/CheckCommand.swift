@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
                 let outcome = FileManager.default.fileExists(atPath: path)
                     ? Result { () throws(RuleError) -> RuleSummary in try plugins.check(try loader.load(source: source, file: path)) }
                     : .failure(RuleError(file: path, "no such file"))
-                return RuleFile(path: path, source: source, hash: SHA256.hex(source), outcome: outcome)
+                return RuleFile(path: path, source: source, hash: Hashing.sha256Hex(source), outcome: outcome)
             }
         }
         var failures = 0

@@ -7,11 +7,12 @@ struct SettingCommand: ParsableCommand {
 
     @Argument(help: "four_eyes, review_runs or review_unread_days") var key: String?
     @Argument(help: "The new value.") var value: String?
-    @Option(name: .customLong("as"), help: "The admin doing it.") var actor: String?
+    @OptionGroup var identity: ActorOptions
     @OptionGroup var options: StoreOptions
 
     func run() throws {
-        let settings = Settings(pool: try options.open().pool)
+        let store = try options.open()
+        let settings = Settings(pool: store.pool)
         guard let key else {
             for (key, value) in try settings.all() { print("\(key.rawValue) = \(value)") }
             return
@@ -22,8 +23,7 @@ struct SettingCommand: ParsableCommand {
         guard let value else {
             return print("\(key) = \(try settings.all().first { $0.key == known }?.value ?? known.defaultValue)")
         }
-        guard let actor else { throw CLIError("changing a setting needs --as ADMIN") }
-        try settings.set(known, to: value, actor: actor)
+        try settings.set(known, to: value, actor: try identity.actor(in: store))
         print("\(key) = \(value)")
     }
 }
