@@ -60,7 +60,7 @@ if [[ -z "$ADMIN" ]]; then
 elif [[ "$ADMIN" != loadtest ]]; then
   "$TAGD" user add loadtest --role admin --as "$ADMIN" --store "$STORE" >&2
 fi
-TOKEN=$("$TAGD" token create --as loadtest --label server-load.sh --store "$STORE")
+TOKEN=$("$TAGD" token create --for loadtest --ttl 1d --label server-load.sh --store "$STORE")
 
 # 4. The server, on loopback, in the background.
 log "4. $TAGD serve --store $STORE --port $PORT"

@@ -30,7 +30,8 @@ struct DemoCommand: ParsableCommand {
         Console.progress(data.description, final: true)
         let files = try options.catalog.scan()
         let registry = TagRegistry(pool: store.pool)
-        try Users(pool: store.pool).add(name: "demo", role: .admin, actor: "demo")
+        // The demo admin acts as whoever runs the demo (the local CLI maps OS accounts to users).
+        try Users(pool: store.pool).add(name: "demo", role: .admin, actor: "demo", osUser: Identity.currentOSUser)
         let sync = try registry.sync(files)
         for error in sync.errors { Console.note("rule error: \(error)") }
         for name in try Self.approvalOrder(files) where sync.proposed.contains(name) {
