@@ -149,4 +149,44 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pwned").path))
         #expect(!(try tagd("member", "c1").out.contains("evil")))
     }
+
+    @Test func withTagdURLTheCLIActsThroughTheServerAsTheTokensUser() throws {
+        #expect(try tagd("init").status == 0)
+        try write("rules/spender.lua", """
+            return tag "spender" { title = "Spender", category = "value/spend", owner = "crm", kind = "flag",
+              refresh = "daily", features = { spend = sum("orders.amount") },
+              evaluate = function(m) return m.spend > 0 end }
+            """)
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        #expect(try tagd("user", "add", "bob", "--role", "approver").status == 0)
+        let token = try tagd("token", "create", "--for", "bob").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = Int.random(in: 20_000..<40_000)
+        let server = Process()
+        server.executableURL = Self.binary
+        server.arguments = ["serve", "--port", String(port), "--tick", "3600"]
+        server.currentDirectoryURL = dir
+        server.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let remote = ["TAGD_URL": "http://127.0.0.1:\(port)", "TAGD_TOKEN": token]
+        var approved = try tagd(environment: remote, ["approve", "spender", "--as", "alice"])
+        for _ in 0..<100 where approved.err.contains("cannot reach") {
+            Thread.sleep(forTimeInterval: 0.1)
+            approved = try tagd(environment: remote, ["approve", "spender", "--as", "alice"])
+        }
+        // The claim is checked against the token's user before anything is done.
+        #expect(approved.status != 0)
+        #expect(approved.err.contains("token in TAGD_TOKEN is tagd user 'bob'"), "\(approved.err)")
+        approved = try tagd(environment: remote, ["approve", "spender", "--reason", "looks right"])
+        #expect(approved.status == 0, "\(approved.err)")
+        #expect(approved.out.contains("through http://127.0.0.1:\(port): now active"), "\(approved.out)")
+        #expect(try tagd("history", "spender").out.contains("bob"))
+        let noToken = try tagd(environment: ["TAGD_URL": "http://127.0.0.1:\(port)"], ["approve", "spender"])
+        #expect(noToken.err.contains("also set TAGD_TOKEN"))
+        let wrong = try tagd(environment: ["TAGD_URL": "http://127.0.0.1:\(port)", "TAGD_TOKEN": "tagd_nope"], ["retire", "spender", "--reason", "x"])
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains("401"), "\(wrong.err)")
+    }
 }

@@ -4,9 +4,15 @@ import TagEngine
 
 /// Run control over HTTP: `POST /v1/runs/{id}/cancel` stops a running run
 /// (in this server or in another process on the same store); it rolls back
-/// and the tag keeps its live values.
+/// and the tag keeps its live values. `GET /v1/me` says who a token is (the
+/// CLI checks `--as` against it before acting through the server).
 struct RunRoutes {
     let state: ServerState
+
+    struct Me: Codable, Sendable {
+        var name: String
+        var role: String
+    }
 
     struct Cancelled: Codable, Sendable {
         var run: Int64
@@ -16,6 +22,10 @@ struct RunRoutes {
 
     func register(on router: Router<TagRequestContext>) {
         router.post("v1/runs/:id/cancel") { request, context in try await cancel(request, context) }
+        router.get("v1/me") { _, context in
+            let user = try await context.require(.operator, for: "me", state: state)
+            return JSONResponse(Me(name: user.name, role: user.role.rawValue))
+        }
     }
 
     func cancel(_ request: Request, _ context: TagRequestContext) async throws -> JSONResponse<Cancelled> {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TagEngine
 
-struct ApproveCommand: ParsableCommand {
+struct ApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve", abstract: "Approve the current version of a rule file (binds to its content hash).")
 
@@ -10,7 +10,8 @@ struct ApproveCommand: ParsableCommand {
     @Option(help: "Why (kept in the audit log).") var reason: String?
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() async throws {
+        if try await RemoteServer.decide("approve", tag: name, reason: reason, claimed: identity.claimed) { return }
         let store = try options.open()
         let actor = try identity.actor(in: store)
         let files = try options.syncedFiles(store, quiet: true)

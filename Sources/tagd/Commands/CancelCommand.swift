@@ -1,7 +1,7 @@
 import ArgumentParser
 import TagEngine
 
-struct CancelCommand: ParsableCommand {
+struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel",
         abstract: "Cancel a running run (from any process: the server or another tagd run); it rolls back.")
@@ -11,7 +11,12 @@ struct CancelCommand: ParsableCommand {
     @OptionGroup var identity: ActorOptions
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() async throws {
+        if let remote = try RemoteServer.fromEnvironment() {
+            try await remote.check(claimed: identity.claimed)
+            let answer = try await remote.post("/v1/runs/\(runID)/cancel", reason: reason)
+            return print("run \(runID): \(answer["status"] as? String ?? "?") through \(remote.base)")
+        }
         let store = try options.open()
         try RunControl.cancel(runID: runID, actor: try identity.actor(in: store), reason: reason, pool: store.pool)
         print("asked run \(runID) to stop; it rolls back within a second and keeps the live values")

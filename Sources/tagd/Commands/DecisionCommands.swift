@@ -1,14 +1,15 @@
 import ArgumentParser
 import TagEngine
 
-struct RejectCommand: ParsableCommand {
+struct RejectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject the waiting proposal of a tag.")
     @Argument var name: String
     @OptionGroup var identity: ActorOptions
     @Option(help: "Why (required, audited).") var reason: String
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() async throws {
+        if try await RemoteServer.decide("reject", tag: name, reason: reason, claimed: identity.claimed) { return }
         let store = try options.open()
         let actor = try identity.actor(in: store)
         _ = try options.syncedFiles(store, quiet: true)
@@ -17,7 +18,7 @@ struct RejectCommand: ParsableCommand {
     }
 }
 
-struct RetireCommand: ParsableCommand {
+struct RetireCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retire", abstract: "Retire an active tag: it stops running and its values move to history.")
     @Argument var name: String
@@ -25,7 +26,8 @@ struct RetireCommand: ParsableCommand {
     @Option(help: "Why (required, audited).") var reason: String
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() async throws {
+        if try await RemoteServer.decide("retire", tag: name, reason: reason, claimed: identity.claimed) { return }
         let store = try options.open()
         let actor = try identity.actor(in: store)
         let moved = try TagRegistry(pool: store.pool).retire(name: name, actor: actor, reason: reason)
@@ -33,7 +35,7 @@ struct RetireCommand: ParsableCommand {
     }
 }
 
-struct RestoreCommand: ParsableCommand {
+struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Bring a retired tag back as a proposal (it runs again once approved).")
     @Argument var name: String
@@ -41,7 +43,8 @@ struct RestoreCommand: ParsableCommand {
     @Option(help: "Why (audited).") var reason: String?
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() async throws {
+        if try await RemoteServer.decide("restore", tag: name, reason: reason, claimed: identity.claimed) { return }
         let store = try options.open()
         let actor = try identity.actor(in: store)
         try TagRegistry(pool: store.pool).restore(name: name, actor: actor, reason: reason)
