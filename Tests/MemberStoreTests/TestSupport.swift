@@ -69,6 +69,26 @@ final class TestStore {
         }
     }
 
+    /// Expects the import of `bytes` to fail with a message ending in `suffix`
+    /// (the file name, line and message after the temp directory).
+    func expectFailure(
+        _ name: String, bytes: [UInt8], kind: RecordKind, options: ImportOptions = ImportOptions(),
+        endsWith suffix: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let error = try importFailure(name, bytes: bytes, kind: kind, options: options, sourceLocation: sourceLocation)
+        #expect(error.description.hasSuffix(suffix), sourceLocation: sourceLocation)
+    }
+
+    /// Expects the import of `contents` to fail with a message ending in `suffix`.
+    func expectFailure(
+        _ name: String, _ contents: String, kind: RecordKind, options: ImportOptions = ImportOptions(),
+        endsWith suffix: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        try expectFailure(
+            name, bytes: Array(contents.utf8), kind: kind, options: options, endsWith: suffix,
+            sourceLocation: sourceLocation)
+    }
+
     /// A snapshot of all member-side rows, to check that a failed import changed nothing.
     func snapshot() throws -> [String] {
         try store.pool.read { db in
