@@ -45,7 +45,9 @@ final class CSVLayout {
     }
 }
 
-/// One CSV record viewed through its header layout.
+/// One CSV record viewed through its header layout. Cells come trimmed
+/// from ``CSVScanner`` when unquoted and verbatim when quoted, so they are
+/// not trimmed again here.
 struct CSVRow: FieldRow {
     let layout: CSVLayout
     let cells: [String]
@@ -53,13 +55,13 @@ struct CSVRow: FieldRow {
     func value(_ field: InputField) -> RawValue? {
         let index = layout.column(of: field)
         guard index >= 0 else { return nil }
-        let cell = TextDictionaryRow.trimmed(cells[index])
+        let cell = cells[index]
         return cell.isEmpty ? nil : .text(cell)
     }
 
     func forEachExtra(_ body: (String, RawValue) -> Void) {
         for (name, index) in layout.extras {
-            let cell = TextDictionaryRow.trimmed(cells[index])
+            let cell = cells[index]
             if !cell.isEmpty { body(name, .text(cell)) }
         }
     }

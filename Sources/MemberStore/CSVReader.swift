@@ -4,24 +4,30 @@ struct CSVRecord {
     var line: Int
     /// The cells, unquoted.
     var cells: [String]
-    /// Set when quoting was broken but the record could still be delimited.
-    var malformed: String?
+    /// Set when the record could be delimited but is not usable.
+    var problem: CSVScanner.Problem?
 }
 
 /// A streaming RFC 4180 CSV reader: `,` separators, `"` quoting with `""`
-/// escapes, quoted cells may hold commas, quotes and newlines; `\n` or
-/// `\r\n` line ends. Blank lines are skipped. Line numbers count physical
-/// lines, so embedded newlines do not shift later line numbers.
+/// escapes, quoted cells may hold commas, quotes and line ends; `\n`, `\r\n`
+/// or `\r` line ends. Blank lines are skipped. Line numbers count physical
+/// lines, so embedded line ends do not shift later line numbers.
+///
+/// A quote still open at end of file makes its first physical line a
+/// malformed record, and reading resumes on the next line, so that
+/// ``ImportOptions/skipBad`` can report it and keep the good rows.
 final class CSVReader {
     private let stream: ByteStream
     private let file: String
+    private let maxRecordBytes: Int
     /// Line number of the next unconsumed byte.
     private var line = 1
     private var expectedCells = 8
 
-    init(stream: ByteStream, file: String) {
+    init(stream: ByteStream, file: String, maxRecordBytes: Int) {
         self.stream = stream
         self.file = file
+        self.maxRecordBytes = maxRecordBytes
     }
 
     /// The next non-blank record, or `nil` at end of file.
@@ -33,6 +39,9 @@ final class CSVReader {
             }
             switch outcome {
             case .needMore:
+                if stream.buffer.count - stream.start > maxRecordBytes {
+                    throw ImportError(file: file, line: line, reason: .recordTooLong(limit: maxRecordBytes))
+                }
                 if try !stream.fill(), stream.start >= stream.buffer.count { return nil }
             case .blank(let end):
                 stream.start = end
@@ -40,10 +49,13 @@ final class CSVReader {
             case .end:
                 return nil
             case .unterminated:
-                throw ImportError(
-                    file: file, line: line, reason: .malformedCSV("quoted cell is never closed (missing '\"')"))
-            case .record(let cells, let end, let newlines, let malformed):
-                let record = CSVRecord(line: line, cells: cells, malformed: malformed)
+                let record = CSVRecord(
+                    line: line, cells: [], problem: .malformed("quoted cell is never closed (missing '\"')"))
+                stream.start = stream.buffer.withUnsafeBufferPointer { CSVScanner.endOfLine($0, from: stream.start) }
+                line += 1
+                return record
+            case .record(let cells, let end, let newlines, let problem):
+                let record = CSVRecord(line: line, cells: cells, problem: problem)
                 stream.start = end
                 line += newlines
                 expectedCells = cells.count

@@ -1,5 +1,19 @@
 /// Splits one CSV record out of a byte buffer.
+///
+/// Line ends are `\n`, `\r\n` or a lone `\r` (classic Mac). A cell is quoted
+/// when its first non-blank byte is `"`: blanks (spaces, tabs) around the
+/// quotes are ignored and everything between them is kept as is, including
+/// blanks, separators and line ends. Unquoted cells are trimmed of blanks.
+/// Cells are decoded as strict UTF-8: an invalid byte is reported, never replaced.
 enum CSVScanner {
+    /// Why a record that could still be delimited is not usable.
+    enum Problem: Equatable {
+        /// Broken quoting, e.g. characters after a closing quote.
+        case malformed(String)
+        /// Cell `cell` (0-based) is not valid UTF-8; `reason` says where.
+        case invalidUTF8(cell: Int, reason: String)
+    }
+
     enum Outcome {
         /// The buffer ends inside the record; read more (only when not `final`).
         case needMore
@@ -10,7 +24,14 @@ enum CSVScanner {
         /// A quoted cell still open at end of file.
         case unterminated
         /// A record ending before `end`, spanning `newlines` line ends (including its own).
-        case record(cells: [String], end: Int, newlines: Int, malformed: String?)
+        case record(cells: [String], end: Int, newlines: Int, problem: Problem?)
+    }
+
+    /// What follows a position: a line end of `length` bytes, none, or unknown yet.
+    private enum LineEnd {
+        case length(Int)
+        case none
+        case needMore
     }
 
     private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
@@ -20,22 +41,35 @@ enum CSVScanner {
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, final: Bool, cellHint: Int) -> Outcome {
         let count = bytes.count
         if start >= count { return final ? .end : .needMore }
-        if bytes[start] == newline { return .blank(end: start + 1) }
-        if bytes[start] == carriageReturn {
-            if start + 1 < count, bytes[start + 1] == newline { return .blank(end: start + 2) }
-            if start + 1 == count, !final { return .needMore }
+        switch lineEnd(bytes, at: start, final: final) {
+        case .needMore: return .needMore
+        case .length(let length): return .blank(end: start + length)
+        case .none: break
         }
         var cells: [String] = []
         cells.reserveCapacity(cellHint)
         var index = start
         var newlines = 0
-        var malformed: String?
+        var problem: Problem?
+        func append(_ cell: UnsafeBufferPointer<UInt8>) {
+            if let text = UTF8Text.decode(cell) {
+                cells.append(text)
+                return
+            }
+            if problem == nil, let why = UTF8Text.problem(in: cell) {
+                problem = .invalidUTF8(cell: cells.count, reason: why)
+            }
+            cells.append("")
+        }
         while true {
             // At the start of a cell.
-            if index < count, bytes[index] == quote {
+            var opening = index
+            while opening < count, isBlank(bytes[opening]) { opening += 1 }
+            if opening == count, !final { return .needMore }
+            if opening < count, bytes[opening] == quote {
                 var unescaped: [UInt8]?
-                var segment = index + 1
-                var cursor = index + 1
+                var cursor = opening + 1
+                var segment = cursor
                 var closed = false
                 while cursor < count {
                     let byte = bytes[cursor]
@@ -51,47 +85,88 @@ enum CSVScanner {
                         closed = true
                         break
                     }
-                    if byte == newline { newlines += 1 }
+                    if byte == newline || (byte == carriageReturn && (cursor + 1 == count || bytes[cursor + 1] != newline)) {
+                        newlines += 1
+                    }
                     cursor += 1
                 }
                 if !closed { return final ? .unterminated : .needMore }
-                var cellBytes = unescaped ?? []
                 let tail = UnsafeBufferPointer(rebasing: bytes[segment..<cursor])
                 index = cursor + 1
-                // Anything between the closing quote and the separator is malformed; keep it literally.
+                // Only blanks may stand between the closing quote and the separator.
                 let junkStart = index
-                while index < count, bytes[index] != comma, bytes[index] != newline { index += 1 }
+                while index < count, !isCellEnd(bytes[index]) { index += 1 }
                 if index == count, !final { return .needMore }
                 var junkEnd = index
-                if junkEnd > junkStart, bytes[junkEnd - 1] == carriageReturn { junkEnd -= 1 }
+                while junkEnd > junkStart, isBlank(bytes[junkEnd - 1]) { junkEnd -= 1 }
                 if junkEnd > junkStart {
-                    malformed = malformed ?? "unexpected characters after the closing quote of cell \(cells.count + 1)"
+                    // Malformed; keep the junk literally so the error can show it.
+                    if problem == nil {
+                        problem = .malformed("unexpected characters after the closing quote of cell \(cells.count + 1)")
+                    }
+                    var cellBytes = unescaped ?? []
                     cellBytes.append(contentsOf: tail)
                     cellBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[junkStart..<junkEnd]))
-                    cells.append(String(decoding: cellBytes, as: UTF8.self))
-                } else if unescaped == nil {
-                    cells.append(String(decoding: tail, as: UTF8.self))
-                } else {
+                    cellBytes.withUnsafeBufferPointer { append($0) }
+                } else if var cellBytes = unescaped {
                     cellBytes.append(contentsOf: tail)
-                    cells.append(String(decoding: cellBytes, as: UTF8.self))
+                    cellBytes.withUnsafeBufferPointer { append($0) }
+                } else {
+                    append(tail)
                 }
             } else {
-                let cellStart = index
-                while index < count, bytes[index] != comma, bytes[index] != newline { index += 1 }
+                index = opening
+                while index < count, !isCellEnd(bytes[index]) { index += 1 }
                 if index == count, !final { return .needMore }
                 var cellEnd = index
-                if cellEnd > cellStart, bytes[cellEnd - 1] == carriageReturn {
-                    cellEnd -= 1
-                }
-                cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[cellStart..<cellEnd]), as: UTF8.self))
+                while cellEnd > opening, isBlank(bytes[cellEnd - 1]) { cellEnd -= 1 }
+                append(UnsafeBufferPointer(rebasing: bytes[opening..<cellEnd]))
             }
             // After a cell: separator, line end, or end of file.
-            if index == count { return .record(cells: cells, end: index, newlines: newlines + 1, malformed: malformed) }
-            if bytes[index] == newline {
-                return .record(cells: cells, end: index + 1, newlines: newlines + 1, malformed: malformed)
+            if index == count { return .record(cells: cells, end: index, newlines: newlines + 1, problem: problem) }
+            if bytes[index] == comma {
+                index += 1
+                continue
             }
-            index += 1  // comma
-            if index == count, !final { return .needMore }
+            switch lineEnd(bytes, at: index, final: final) {
+            case .needMore: return .needMore
+            case .length(let length):
+                return .record(cells: cells, end: index + length, newlines: newlines + 1, problem: problem)
+            case .none:
+                preconditionFailure("a cell ends only at a separator, a line end or the end of the buffer")
+            }
         }
+    }
+
+    /// The end of the physical line starting at `start` (after its line end),
+    /// or `bytes.count` when it has none.
+    static func endOfLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == newline { return index + 1 }
+            if bytes[index] == carriageReturn {
+                return index + 1 < bytes.count && bytes[index + 1] == newline ? index + 2 : index + 1
+            }
+            index += 1
+        }
+        return index
+    }
+
+    private static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool) -> LineEnd {
+        switch bytes[index] {
+        case newline: return .length(1)
+        case carriageReturn:
+            if index + 1 < bytes.count { return .length(bytes[index + 1] == newline ? 2 : 1) }
+            return final ? .length(1) : .needMore
+        default: return .none
+        }
+    }
+
+    private static func isCellEnd(_ byte: UInt8) -> Bool {
+        byte == comma || byte == newline || byte == carriageReturn
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09
     }
 }

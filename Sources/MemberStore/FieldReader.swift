@@ -17,19 +17,59 @@ struct FieldReader<Row: FieldRow> {
         return text(raw, field: field.name)
     }
 
+    /// The value as text; a NUL character is an error, never truncated.
     mutating func text(_ raw: RawValue, field: String) -> String? {
+        let value: String
         switch raw {
-        case .text(let text): return text
-        case .json(.string(let text)): return text.isEmpty ? nil : text
+        case .text(let text): value = text
+        case .json(.string(let text)):
+            if text.isEmpty { return nil }
+            value = text
         case .json(.number(let number)): return JSONValue.format(number: number)
         case .json(.bool(let flag)): return flag ? "true" : "false"
         case .json(let other): fail(field, "expected a string, got \(other.jsonString)"); return nil
         }
+        if let why = UTF8Text.nulProblem(in: value) {
+            fail(field, why)
+            return nil
+        }
+        return value
     }
 
-    mutating func requiredText(_ field: InputField) -> String {
+    /// The value as text for conversion to a number, boolean or timestamp:
+    /// surrounding blanks (kept in quoted text cells) do not count.
+    private mutating func scalarText(_ raw: RawValue, field: String) -> String? {
+        guard let text = text(raw, field: field) else { return nil }
+        let trimmed = TextDictionaryRow.trimmed(text)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// An id (member or channel identity), checked against ``MemberID``'s rules.
+    mutating func id(_ raw: RawValue, field: String) -> String? {
+        guard let id = text(raw, field: field) else { return nil }
+        if let why = MemberID.problem(with: id) {
+            fail(field, why)
+            return nil
+        }
+        return id
+    }
+
+    /// The value as stored in a JSON column; a NUL character anywhere in it is an error.
+    mutating func json(_ raw: RawValue, field: String) -> JSONValue? {
+        let value = raw.jsonValue
+        if value.containsNUL {
+            fail(field, "contains a NUL character (U+0000)")
+            return nil
+        }
+        return value
+    }
+
+    /// The text of a required field (checked as an id with `asID`); "is required" when absent.
+    mutating func requiredText(_ field: InputField, asID: Bool = false) -> String {
         let before = errors.count
-        if let value = text(field) { return value }
+        if let raw = row.value(field), let value = asID ? id(raw, field: field.name) : text(raw, field: field.name) {
+            return value
+        }
         if errors.count == before { fail(field.name, "is required") }
         return ""
     }
@@ -37,7 +77,7 @@ struct FieldReader<Row: FieldRow> {
     mutating func double(_ field: InputField) -> Double? {
         guard let raw = row.value(field) else { return nil }
         if case .json(.number(let number)) = raw { return number }
-        guard let text = text(raw, field: field.name) else { return nil }
+        guard let text = scalarText(raw, field: field.name) else { return nil }
         if let value = FieldReader.parseDouble(text) { return value }
         fail(field.name, "\(FieldError.quote(text)) is not a number")
         return nil
@@ -48,7 +88,7 @@ struct FieldReader<Row: FieldRow> {
         if case .json(.number(let number)) = raw, number == number.rounded(), abs(number) < 9e15 {
             return Int(number)
         }
-        guard let text = text(raw, field: field.name) else { return nil }
+        guard let text = scalarText(raw, field: field.name) else { return nil }
         if let value = Int(text) { return value }
         fail(field.name, "\(FieldError.quote(text)) is not an integer")
         return nil
@@ -57,7 +97,7 @@ struct FieldReader<Row: FieldRow> {
     mutating func bool(_ field: InputField) -> Bool? {
         guard let raw = row.value(field) else { return nil }
         if case .json(.bool(let flag)) = raw { return flag }
-        guard let text = text(raw, field: field.name) else { return nil }
+        guard let text = scalarText(raw, field: field.name) else { return nil }
         switch text {
         case "1", "true", "yes": return true
         case "0", "false", "no": return false
@@ -75,18 +115,22 @@ struct FieldReader<Row: FieldRow> {
     mutating func timestamp(_ field: InputField) -> Int64? {
         guard let raw = row.value(field) else { return nil }
         if case .json(.number(let number)) = raw {
-            guard abs(number) <= Double(TimestampParser.maxEpoch) else {
-                fail(field.name, "\(JSONValue.format(number: number)) is out of range for epoch seconds")
+            let range = TimestampParser.inputRange
+            guard number >= Double(range.lowerBound), number < Double(range.upperBound) + 1 else {
+                fail(field.name, "\(JSONValue.format(number: number)) \(TimestampParser.outOfRangeReason(epoch: true))")
                 return nil
             }
             return Int64(number.rounded(.down))
         }
-        guard let text = text(raw, field: field.name) else { return nil }
+        guard let text = scalarText(raw, field: field.name) else { return nil }
         switch TimestampParser.parse(text) {
-        case .success(let value):
+        case .success(let value) where TimestampParser.inputRange.contains(value):
             return value
+        case .success:
+            let epoch = !text.contains("-") || text.hasPrefix("-")
+            fail(field.name, "\(FieldError.quote(text)) \(TimestampParser.outOfRangeReason(epoch: epoch))")
         case .failure(.outOfRange):
-            fail(field.name, "\(FieldError.quote(text)) is out of range for epoch seconds (milliseconds?)")
+            fail(field.name, "\(FieldError.quote(text)) \(TimestampParser.outOfRangeReason(epoch: true))")
         case .failure(.invalidFormat):
             fail(
                 field.name,
@@ -107,9 +151,12 @@ struct FieldReader<Row: FieldRow> {
     mutating func object(_ field: InputField) -> [String: JSONValue]? {
         switch row.value(field) {
         case nil: return nil
-        case .json(.object(let object)): return object
+        case .json(.object(let object)):
+            return json(.json(.object(object)), field: field.name).map { _ in object }
         case .text(let text):
-            if let object = (try? JSONValue(parsing: text))?.objectValue { return object }
+            if let object = (try? JSONValue(parsing: text))?.objectValue {
+                return json(.json(.object(object)), field: field.name).map { _ in object }
+            }
             fail(field.name, "\(FieldError.quote(text)) is not a JSON object")
         case .json(let other):
             fail(field.name, "expected a JSON object, got \(other.jsonString)")

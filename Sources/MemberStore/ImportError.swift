@@ -27,6 +27,8 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
         case malformedCSV(String)
         /// A line that is not a JSON object.
         case invalidJSON(String)
+        /// A record (CSV) or line (NDJSON) longer than ``ImportOptions/maxRecordBytes``.
+        case recordTooLong(limit: Int)
         /// An SQLite error; nothing was stored.
         case database(String)
     }
@@ -74,6 +76,8 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
         case .cellCount(let expected, let found): "expected \(expected) cells as in the header, found \(found)"
         case .malformedCSV(let why): "malformed CSV: \(why)"
         case .invalidJSON(let why): "invalid JSON: \(why)"
+        case .recordTooLong(let limit):
+            "record longer than \(limit) bytes (an unclosed quote?); raise ImportOptions.maxRecordBytes if it is real"
         case .database(let why): "database error, nothing imported: \(why)"
         }
     }

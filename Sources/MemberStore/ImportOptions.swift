@@ -34,6 +34,11 @@ public struct ImportOptions: Sendable {
     public var maxReportedErrors = 1_000
     /// Bytes read from the file at a time.
     public var chunkSize = 1 << 20
+    /// Longest accepted record (a CSV record, quoted line ends included, or
+    /// an NDJSON line), so that an unclosed quote or a file without line
+    /// ends cannot pull the whole file into memory. A longer one stops the
+    /// import (also with ``skipBad``: there is no safe place to resume).
+    public var maxRecordBytes = 16 << 20
 
     /// Creates options; every parameter has the default described above.
     public init(skipBad: Bool = false, format: ImportFormat? = nil, progressEvery: Int = 50_000) {

@@ -43,7 +43,10 @@ public struct Importer: Sendable {
         let options = self.options
         let totalBytes = stream.totalBytes
         let pipe = ImportPipe()
-        RecordProducer(kind: kind, file: file, format: format, stream: stream, pipe: pipe).start()
+        RecordProducer(
+            kind: kind, file: file, format: format, stream: stream, pipe: pipe,
+            maxRecordBytes: max(1, options.maxRecordBytes)
+        ).start()
         let session: ImportSession
         do {
             // Throwing out of the transaction rolls the whole file back.

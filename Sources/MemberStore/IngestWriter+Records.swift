@@ -4,9 +4,12 @@ extension IngestWriter {
     /// Upserts a member: inserts it, or updates its non-nil fields and merges
     /// `attrs`; then upserts its identities (an identity moves to this member
     /// if it belonged to another one).
+    ///
+    /// The external id and identity ids are normalised with ``MemberID/normalize(_:)``.
     public func write(_ member: MemberInput) throws {
+        let externalID = try Self.checkedID(member.externalID, field: "member")
         let id: Int64
-        if let existing = try existingMemberID(for: member.externalID) {
+        if let existing = try existingMemberID(for: externalID) {
             id = existing
             let update = statements.updateMember
             update.reset()
@@ -24,7 +27,7 @@ extension IngestWriter {
         } else {
             let insert = statements.insertMember
             insert.reset()
-            insert.bind(1, member.externalID)
+            insert.bind(1, externalID)
             insert.bind(2, member.channel)
             insert.bind(3, member.registeredAt)
             insert.bind(4, member.gender)
@@ -36,17 +39,18 @@ extension IngestWriter {
             insert.bind(10, now)
             try insert.execute()
             id = db.lastInsertedRowID
-            remember(member.externalID, id)
+            remember(externalID, id)
             count {
                 $0.inserted += 1
                 $0.createdMembers += 1
             }
         }
-        for (channel, externalID) in member.identities {
+        for (channel, identity) in member.identities {
+            let identity = try Self.checkedID(identity, field: "identities.\(channel)")
             let upsert = statements.upsertIdentity
             upsert.reset()
             upsert.bind(1, channel)
-            upsert.bind(2, externalID)
+            upsert.bind(2, identity)
             upsert.bind(3, id)
             try upsert.execute()
             count { $0.identities += 1 }

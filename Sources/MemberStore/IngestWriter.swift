@@ -37,9 +37,13 @@ public final class IngestWriter {
         }
     }
 
-    /// The rowid of the member with this external id, creating a bare member
-    /// row (counted in ``IngestCounts/createdMembers``) when there is none.
+    /// The rowid of the member with this external id (normalised with
+    /// ``MemberID/normalize(_:)``), creating a bare member row (counted in
+    /// ``IngestCounts/createdMembers``) when there is none.
+    ///
+    /// - Throws: ``FieldError`` for an id that breaks ``MemberID``'s rules, or a database error.
     public func memberID(for externalID: String) throws -> Int64 {
+        let externalID = try Self.checkedID(externalID, field: "member")
         if let id = try existingMemberID(for: externalID) { return id }
         try statements.insertBareMember.execute(arguments: [externalID, now, now])
         let id = db.lastInsertedRowID
@@ -48,6 +52,17 @@ public final class IngestWriter {
         return id
     }
 
+    /// `id` normalised, or a ``FieldError`` naming `field` when it is not a valid id.
+    static func checkedID(_ id: String, field: String) throws(FieldError) -> String {
+        let normalized = MemberID.normalize(id)
+        if normalized.isEmpty { throw FieldError(field: field, reason: "is required") }
+        if let why = MemberID.problem(with: normalized) ?? UTF8Text.nulProblem(in: normalized) {
+            throw FieldError(field: field, reason: why)
+        }
+        return normalized
+    }
+
+    /// The rowid of the member with this (already normalised) external id, if stored.
     func existingMemberID(for externalID: String) throws -> Int64? {
         if let last = lastMember, last.externalID == externalID { return last.id }
         if let id = memberIDs[externalID] {

@@ -1,5 +1,8 @@
 extension JSONParser {
     /// Parses a string literal starting at its opening quote.
+    ///
+    /// The text must be valid UTF-8 and `\u` escapes must not leave a lone
+    /// surrogate: nothing is replaced with U+FFFD.
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
@@ -7,7 +10,7 @@ extension JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let text = try validated(UnsafeBufferPointer(rebasing: bytes[start..<index]), rawStart: start)
                 index += 1
                 return text
             }
@@ -19,8 +22,11 @@ extension JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                let text = try out.withUnsafeBufferPointer { decoded throws(JSONParseError) in
+                    try validated(decoded, rawStart: start)
+                }
                 index += 1
-                return String(decoding: out, as: UTF8.self)
+                return text
             }
             if byte < 0x20 { throw fail("control character in string") }
             if byte != UInt8(ascii: "\\") {
@@ -46,6 +52,17 @@ extension JSONParser {
         throw fail("unterminated string")
     }
 
+    /// The decoded bytes of a string literal whose raw text starts at
+    /// `rawStart` and ends at `index`, as a `String`; invalid UTF-8 (which can
+    /// only come from the raw bytes, escapes being ASCII) fails at its column.
+    private func validated(_ decoded: UnsafeBufferPointer<UInt8>, rawStart: Int) throws(JSONParseError) -> String {
+        if let text = UTF8Text.decode(decoded) { return text }
+        let raw = UnsafeBufferPointer(rebasing: bytes[rawStart..<index])
+        let (offset, byte) = UTF8Text.firstInvalidByte(in: raw) ?? (0, raw.first ?? 0)
+        throw JSONParseError(
+            column: rawStart + offset + 1, reason: "invalid UTF-8 in a string (byte \(UTF8Text.hex(byte)))")
+    }
+
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw fail("invalid \\u escape") }
         var value: UInt32 = 0
@@ -65,16 +82,22 @@ extension JSONParser {
     }
 
     private mutating func parseUnicodeEscape() throws(JSONParseError) -> [UInt8] {
+        let escapeStart = index - 2
         var code = try parseHex4()
         if (0xD800..<0xDC00).contains(code), index + 2 <= bytes.count,
             bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
         {
             index += 2
             let low = try parseHex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw fail("invalid surrogate pair") }
+            guard (0xDC00..<0xE000).contains(low) else {
+                throw JSONParseError(column: escapeStart + 1, reason: "invalid surrogate pair")
+            }
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         }
-        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+        guard let scalar = Unicode.Scalar(code) else {
+            let hex = String(code, radix: 16)
+            throw JSONParseError(column: escapeStart + 1, reason: "lone surrogate \\u\(hex) in a string")
+        }
         return Array(String(Character(scalar)).utf8)
     }
 }

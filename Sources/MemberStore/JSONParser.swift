@@ -41,7 +41,10 @@ struct JSONParser {
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw fail("unexpected character '\(Unicode.Scalar(bytes[index]))'")
+        default:
+            let byte = bytes[index]
+            if byte >= 0x80 { throw fail("unexpected byte \(UTF8Text.hex(byte))") }
+            throw fail("unexpected character '\(Unicode.Scalar(byte))'")
         }
     }
 
@@ -65,7 +68,11 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw fail("expected a string key")
             }
+            let keyColumn = index + 1
             let key = try parseString()
+            if object[key] != nil {
+                throw JSONParseError(column: keyColumn, reason: "duplicate key \(JSONValue.string(key).jsonString)")
+            }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1

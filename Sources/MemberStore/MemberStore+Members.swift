@@ -1,9 +1,10 @@
 import GRDB
 
 extension MemberStore {
-    /// The member with this external id, or `nil`.
+    /// The member with this external id (normalised with ``MemberID/normalize(_:)``), or `nil`.
     public func member(externalID: String) throws(StoreError) -> MemberRecord? {
-        try read { db in try MemberStore.fetchMember(db, whereSQL: "external_id = ?", externalID) }
+        let externalID = MemberID.normalize(externalID)
+        return try read { db in try MemberStore.fetchMember(db, whereSQL: "external_id = ?", externalID) }
     }
 
     /// The member with this row id, or `nil`.
@@ -11,9 +12,11 @@ extension MemberStore {
         try read { db in try MemberStore.fetchMember(db, whereSQL: "id = ?", id) }
     }
 
-    /// The member owning an identity (e.g. channel `wechat`, id `wx_1`), or `nil`.
+    /// The member owning an identity (e.g. channel `wechat`, id `wx_1`; the id
+    /// normalised with ``MemberID/normalize(_:)``), or `nil`.
     public func member(channel: String, identity: String) throws(StoreError) -> MemberRecord? {
-        try read { db in
+        let identity = MemberID.normalize(identity)
+        return try read { db in
             try MemberStore.fetchMember(
                 db, whereSQL: "id = (SELECT member_id FROM identities WHERE channel = ? AND external_id = ?)",
                 channel, identity)

@@ -1,6 +1,6 @@
 extension RecordDecoder {
     func decodeMember<Row>(_ reader: inout FieldReader<Row>) -> MemberInput {
-        var member = MemberInput(externalID: reader.requiredText(.member))
+        var member = MemberInput(externalID: reader.requiredText(.member, asID: true))
         member.channel = reader.text(.channel)
         member.registeredAt = reader.timestamp(.registeredAt)
         member.gender = reader.text(.gender)
@@ -15,7 +15,7 @@ extension RecordDecoder {
         member.level = reader.int(.level)
         member.attrs = reader.object(.attrs) ?? [:]
         for (channel, value) in reader.object(.identities) ?? [:] {
-            if let id = reader.text(.json(value), field: "identities.\(channel)") {
+            if let id = reader.id(.json(value), field: "identities.\(channel)") {
                 member.identities[channel] = id
             }
         }
@@ -24,16 +24,16 @@ extension RecordDecoder {
         for (name, raw) in extras {
             if name.hasPrefix(InputField.identityPrefix), name.count > InputField.identityPrefix.count {
                 let channel = String(name.dropFirst(InputField.identityPrefix.count))
-                if let id = reader.text(raw, field: name) { member.identities[channel] = id }
-            } else {
-                member.attrs[name] = raw.jsonValue
+                if let id = reader.id(raw, field: name) { member.identities[channel] = id }
+            } else if let value = reader.json(raw, field: name) {
+                member.attrs[name] = value
             }
         }
         return member
     }
 
     func decodeOrder<Row>(_ reader: inout FieldReader<Row>) -> OrderInput {
-        var order = OrderInput(member: reader.requiredText(.member), ts: reader.requiredTimestamp(.ts))
+        var order = OrderInput(member: reader.requiredText(.member, asID: true), ts: reader.requiredTimestamp(.ts))
         order.amount = reader.double(.amount) ?? 0
         order.channel = reader.text(.channel)
         order.category = reader.text(.category)
@@ -52,12 +52,16 @@ extension RecordDecoder {
 
     func decodeEvent<Row>(_ reader: inout FieldReader<Row>) -> EventInput {
         var event = EventInput(
-            member: reader.requiredText(.member), ts: reader.requiredTimestamp(.ts), type: reader.requiredText(.type))
+            member: reader.requiredText(.member, asID: true), ts: reader.requiredTimestamp(.ts), type: reader.requiredText(.type))
         event.category = reader.text(.category)
         event.keyword = reader.text(.keyword)
         event.props = reader.object(.props) ?? [:]
         event.key = reader.text(.id)
-        reader.row.forEachExtra { name, raw in event.props[name] = raw.jsonValue }
+        var extras: [(String, RawValue)] = []
+        reader.row.forEachExtra { extras.append(($0, $1)) }
+        for (name, raw) in extras {
+            if let value = reader.json(raw, field: name) { event.props[name] = value }
+        }
         return event
     }
 

@@ -1,23 +1,30 @@
 extension RecordProducer {
     /// Reads a CSV file: header line, then one record per row.
     func readCSV() throws(ImportError) {
-        let reader = CSVReader(stream: stream, file: file)
+        let reader = CSVReader(stream: stream, file: file, maxRecordBytes: maxRecordBytes)
         guard let headerRecord = try reader.next() else {
             throw ImportError(file: file, line: 1, reason: .missingHeader)
         }
-        if let why = headerRecord.malformed {
+        switch headerRecord.problem {
+        case nil: break
+        case .malformed(let why):
             throw ImportError(file: file, line: headerRecord.line, reason: .malformedCSV(why))
+        case .invalidUTF8(let cell, let why):
+            throw ImportError(file: file, line: headerRecord.line, reason: .malformedCSV("header column \(cell + 1) \(why)"))
         }
         let layout = try CSVLayout(header: headerRecord.cells, kind: kind, file: file, line: headerRecord.line)
         let width = layout.header.count
         while let record = try reader.next() {
             let line = record.line
             let decoded: Result<IngestRecord, ImportError>
-            if let why = record.malformed {
+            if case .malformed(let why) = record.problem {
                 decoded = .failure(ImportError(file: file, line: line, reason: .malformedCSV(why)))
             } else if record.cells.count != width {
                 decoded = .failure(
                     ImportError(file: file, line: line, reason: .cellCount(expected: width, found: record.cells.count)))
+            } else if case .invalidUTF8(let cell, let why) = record.problem {
+                let error = FieldError(field: layout.header[cell], reason: why)
+                decoded = .failure(ImportError(file: file, line: line, reason: .invalidFields([error], label: "column")))
             } else {
                 decoded = decode(CSVRow(layout: layout, cells: record.cells), line: line, label: "column")
             }
@@ -27,7 +34,7 @@ extension RecordProducer {
 
     /// Reads an NDJSON file: one JSON object per non-blank line.
     func readNDJSON() throws(ImportError) {
-        let reader = LineReader(stream: stream)
+        let reader = LineReader(stream: stream, file: file, maxLineBytes: maxRecordBytes)
         while let (line, decoded) = try reader.next({ bytes, line in (line, parseLine(bytes, line: line)) }) {
             guard emit(line: line, decoded) else { return }
         }

@@ -10,17 +10,21 @@ final class RecordProducer: @unchecked Sendable {
     let stream: ByteStream
     let pipe: ImportPipe
     let decoder: RecordDecoder
+    let maxRecordBytes: Int
     private var batch = ImportPipe.Batch()
     private var stopped = false
     private static let batchSize = 2_048
 
-    init(kind: RecordKind, file: String, format: ImportFormat, stream: ByteStream, pipe: ImportPipe) {
+    init(
+        kind: RecordKind, file: String, format: ImportFormat, stream: ByteStream, pipe: ImportPipe, maxRecordBytes: Int
+    ) {
         self.kind = kind
         self.file = file
         self.format = format
         self.stream = stream
         self.pipe = pipe
         self.decoder = RecordDecoder(kind: kind)
+        self.maxRecordBytes = maxRecordBytes
         batch.items.reserveCapacity(Self.batchSize)
     }
 

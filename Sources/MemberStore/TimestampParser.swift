@@ -6,8 +6,20 @@
 /// `+0800`, `+08`; `T` may be a space; without a zone the time is UTC;
 /// seconds are optional).
 public enum TimestampParser {
-    /// Largest accepted magnitude: 9999-12-31T23:59:59Z.
+    /// Largest magnitude ``parse(_:)`` accepts: 9999-12-31T23:59:59Z.
     static let maxEpoch: Int64 = 253_402_300_799
+
+    /// Timestamps accepted in imported and ingested records:
+    /// 1900-01-01T00:00:00Z ... 2199-12-31T23:59:59Z (epoch seconds
+    /// -2,208,988,800 ... 7,258,118,399). Anything outside is refused as a
+    /// typo or a unit mix-up (epoch milliseconds) rather than stored.
+    public static let inputRange: ClosedRange<Int64> = -2_208_988_800...7_258_118_399
+
+    /// Why a timestamp is refused for being outside ``inputRange``.
+    static func outOfRangeReason(epoch: Bool) -> String {
+        "is outside the accepted range 1900-01-01 .. 2199-12-31"
+            + (epoch ? " (epoch seconds expected; milliseconds?)" : "")
+    }
 
     /// Why a text is not a timestamp.
     public enum Failure: Error, Sendable, Equatable {

@@ -40,7 +40,7 @@ import Testing
             message: #":2: column 'ts': "2024-02-30" is not a timestamp (expected YYYY-MM-DD, ISO-8601 date-time or epoch seconds)"#)
         _ = try expectFailure(
             "events.csv", "member,ts,type\nm1,1700000000000,browse\n", kind: .events,
-            message: #":2: column 'ts': "1700000000000" is out of range for epoch seconds (milliseconds?)"#)
+            message: #":2: column 'ts': "1700000000000" is outside the accepted range 1900-01-01 .. 2199-12-31 (epoch seconds expected; milliseconds?)"#)
     }
 
     @Test func missingRequiredField() throws {

@@ -29,6 +29,14 @@ final class TestStore {
         return path
     }
 
+    /// Writes raw `bytes` (possibly not UTF-8) to `name` and returns its path.
+    @discardableResult
+    func fixture(_ name: String, bytes: [UInt8]) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     /// Imports inline contents as a file named `name`.
     func importText(
         _ name: String, _ contents: String, kind: RecordKind, options: ImportOptions = ImportOptions()
@@ -42,7 +50,15 @@ final class TestStore {
         _ name: String, _ contents: String, kind: RecordKind, options: ImportOptions = ImportOptions(),
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> ImportError {
-        let path = try fixture(name, contents)
+        try importFailure(name, bytes: Array(contents.utf8), kind: kind, options: options, sourceLocation: sourceLocation)
+    }
+
+    /// Expects the import of raw `bytes` to fail and returns its error.
+    func importFailure(
+        _ name: String, bytes: [UInt8], kind: RecordKind, options: ImportOptions = ImportOptions(),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ImportError {
+        let path = try fixture(name, bytes: bytes)
         let result = Result { () throws(ImportError) in try store.importFile(path, kind: kind, options: options) }
         switch result {
         case .success(let summary):
@@ -51,6 +67,26 @@ final class TestStore {
         case .failure(let error):
             return error
         }
+    }
+
+    /// Expects the import of `bytes` to fail with a message ending in `suffix`
+    /// (the file name, line and message after the temp directory).
+    func expectFailure(
+        _ name: String, bytes: [UInt8], kind: RecordKind, options: ImportOptions = ImportOptions(),
+        endsWith suffix: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let error = try importFailure(name, bytes: bytes, kind: kind, options: options, sourceLocation: sourceLocation)
+        #expect(error.description.hasSuffix(suffix), sourceLocation: sourceLocation)
+    }
+
+    /// Expects the import of `contents` to fail with a message ending in `suffix`.
+    func expectFailure(
+        _ name: String, _ contents: String, kind: RecordKind, options: ImportOptions = ImportOptions(),
+        endsWith suffix: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        try expectFailure(
+            name, bytes: Array(contents.utf8), kind: kind, options: options, endsWith: suffix,
+            sourceLocation: sourceLocation)
     }
 
     /// A snapshot of all member-side rows, to check that a failed import changed nothing.
