@@ -27,10 +27,12 @@ final class TestServer: Sendable {
     var rules: URL { root.appendingPathComponent("rules") }
     var pool: DatabasePool { server.state.pool }
 
-    /// Starts a server; `setup` may write rule files and data before it listens.
+    /// Starts a server; `setup` may write rule files and data before it
+    /// listens, `configure` change the configuration.
     static func start(
         root: URL? = nil, now: Date = Date(timeIntervalSince1970: 1_764_547_200), schedulerTick: Duration = .milliseconds(50),
-        setup: (URL, DatabasePool) throws -> Void = { _, _ in }
+        setup: (URL, DatabasePool) throws -> Void = { _, _ in },
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let fresh = root == nil
         let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("tagd-server-\(UUID().uuidString)")
@@ -38,14 +40,16 @@ final class TestServer: Sendable {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
         let clock = NIOLockedValueBox(now)
-        let server = try TagServer(configuration: ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, storePath: root.appendingPathComponent("store.sqlite").path,
             rulesDirectory: root.appendingPathComponent("rules"), pluginsDirectory: root.appendingPathComponent("plugins"),
             limits: .init(instructionsPerCall: 50_000_000, memoryBytes: 64 << 20),
             schedulerTick: schedulerTick, watchInterval: .milliseconds(50),
             exportsDirectory: root.appendingPathComponent("exports"),
             retryPolicy: RetryPolicy(base: 0.05, cap: 0.2, maxAttempts: 100, requestTimeout: .milliseconds(500)), deliveryInterval: .milliseconds(50),
-            clock: { clock.withLockedValue { $0 } }))
+            clock: { clock.withLockedValue { $0 } })
+        configure(&configuration)
+        let server = try TagServer(configuration: configuration)
         if fresh {
             let users = Users(pool: server.state.pool)
             try users.add(name: "root", role: .admin, actor: nil)
@@ -92,15 +96,17 @@ final class TestServer: Sendable {
         var object: [String: Any] { json as? [String: Any] ?? [:] }
     }
 
-    /// Sends a request as `user` (nil: no token; a string not in `tokens`: that string as the token).
-    func send(_ method: HTTPMethod, _ path: String, as user: String? = "root", body: String? = nil, contentType: String = "application/json")
+    /// Sends a request as `user` (nil: no token; a string not in `tokens`:
+    /// that string as the token), with a body of `contentType` (nil: no
+    /// `Content-Type` header).
+    func send(_ method: HTTPMethod, _ path: String, as user: String? = "root", body: String? = nil, contentType: String? = "application/json")
         async throws -> Reply
     {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let user { request.headers.add(name: "Authorization", value: "Bearer \(tokens[user] ?? user)") }
         if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response = try await client.execute(request, timeout: .seconds(60))

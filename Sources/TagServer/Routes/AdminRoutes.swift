@@ -45,7 +45,7 @@ struct AdminRoutes {
         let needed: Role = action == "approve" || action == "reject" ? .approver : .admin
         let user = try await context.require(needed, for: action, state: state)
         let name = try context.parameters.require("name")
-        let bytes = try await request.body.collect(upTo: 1 << 20)
+        let (bytes, _) = try await RequestBody.collect(request, upTo: 1 << 20)
         var reason: String?
         if bytes.readableBytes > 0, !String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             do {
@@ -118,6 +118,9 @@ struct AdminRoutes {
     func audit(_ request: Request, _ context: TagRequestContext) async throws -> JSONResponse<[AuditEntry]> {
         _ = try await context.require(.approver, for: "audit", state: state)
         let tag = request.uri.queryParameters.get("tag")
-        return JSONResponse(try await state.blocking { try state.pool.read { db in try AuditLog.entries(tag: tag, in: db) } })
+        return JSONResponse(try await state.blocking {
+            try? state.denials.flush(into: state.pool)  // refusals counted but not yet written
+            return try state.pool.read { db in try AuditLog.entries(tag: tag, in: db) }
+        })
     }
 }

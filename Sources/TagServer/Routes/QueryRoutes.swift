@@ -24,12 +24,7 @@ struct QueryRoutes {
     /// does not parse or names an unknown tag gets 400 with `query:LINE:COLUMN: ...`.
     func query(_ request: Request, _ context: TagRequestContext) async throws -> JSONResponse<QueryPage> {
         _ = try await context.require(.operator, for: "query", state: state)
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: 1 << 20)
-        } catch {
-            throw APIError(status: .contentTooLarge, message: "query body larger than 1 MiB")
-        }
+        let (buffer, _) = try await RequestBody.collect(request, upTo: 1 << 20)
         let body: QueryRequest
         do {
             body = try JSONDecoder().decode(QueryRequest.self, from: Data(buffer.readableBytesView))

@@ -28,6 +28,16 @@ public struct ServerConfiguration: Sendable {
     public var deliveryInterval: Duration
     /// The scheduler's clock (tests inject one).
     public var clock: @Sendable () -> Date
+    /// How long a connection may go without sending a complete request head
+    /// (idle keep-alive, nothing sent, headers trickled) before it is closed.
+    public var idleTimeout: Duration
+    /// How long a request's body may take to arrive, from its head to its
+    /// last byte, before the connection is closed (a body trickled a byte at
+    /// a time never ends).
+    public var bodyTimeout: Duration
+    /// How often refused requests are written to the audit log, one entry
+    /// per kind of refusal with its count (see ``DenialLog``).
+    public var denialFlushInterval: Duration
 
     /// Creates a configuration.
     public init(
@@ -36,8 +46,13 @@ public struct ServerConfiguration: Sendable {
         limits: LuaLimits = .default, schedulerTick: Duration = .seconds(5),
         watchInterval: Duration = .seconds(2), exportsDirectory: URL = URL(fileURLWithPath: "exports"),
         retryPolicy: RetryPolicy = RetryPolicy(), deliveryInterval: Duration = .seconds(1),
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(120),
+        denialFlushInterval: Duration = .seconds(10)
     ) {
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.denialFlushInterval = denialFlushInterval
         self.exportsDirectory = exportsDirectory
         self.retryPolicy = retryPolicy
         self.deliveryInterval = deliveryInterval

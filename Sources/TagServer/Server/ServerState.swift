@@ -15,6 +15,8 @@ public final class ServerState: Sendable {
     public let metrics: ServerMetrics
     /// Tag reads through the API, flushed by ``StoreMaintenance``.
     public let reads = TagReadCounter()
+    /// Refused requests, audited in batches by ``StoreMaintenance``.
+    public let denials = DenialLog()
     /// A connection of its own for WAL checkpoints, so that checkpointing
     /// never waits in (or holds up) the pool's writer queue.
     let checkpointer: DatabaseQueue

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -35,13 +36,28 @@ public struct TagServer: Sendable {
         return router
     }
 
+    /// The router behind a ``PathNormalizingResponder``: what the server answers with.
+    public func responder() -> some HTTPResponder<TagRequestContext> {
+        PathNormalizingResponder(inner: router().buildResponder())
+    }
+
+    /// HTTP/1.1 with the idle timeout (which also bounds how long a request
+    /// head may take) and the body deadline of the configuration.
+    var httpServer: HTTPServerBuilder {
+        let configuration = state.configuration
+        return .http1(
+            configuration: .init(
+                additionalChannelHandlers: [BodyDeadlineHandler(timeout: configuration.bodyTimeout)],
+                idleTimeout: TimeAmount(configuration.idleTimeout)))
+    }
+
     /// The application with the scheduler and the watcher as services;
     /// `onListening` gets the bound port.
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var logger = Logger(label: "tagd")
         logger.logLevel = .info
         return Application(
-            router: router(),
+            responder: responder(), server: httpServer,
             configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "tagd"),
             // Services shut down in reverse order: the scheduler first, so an
             // in-flight run rolls back at once instead of waiting for the

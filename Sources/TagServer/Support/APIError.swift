@@ -16,6 +16,16 @@ struct APIError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String
     var errors: [FieldProblem] = []
+    /// Extra headers of the answer (`Allow`, say).
+    var headers: HTTPFields = [:]
+
+    /// An error answered with `status` and `message`.
+    init(status: HTTPResponse.Status, message: String, errors: [FieldProblem] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.headers = headers
+    }
 
     /// The JSON shape of an error.
     struct Body: Encodable {
@@ -27,8 +37,9 @@ struct APIError: Error, HTTPResponseError {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(Body(error: message, errors: errors.isEmpty ? nil : errors))
-        return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func badRequest(_ message: String, errors: [FieldProblem] = []) -> APIError {
