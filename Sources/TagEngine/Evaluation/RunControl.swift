@@ -15,8 +15,16 @@ public final class RunControl: Sendable {
     public static let shared = RunControl()
 
     private struct Watched {
-        var tickets: [Int64: (ticket: RunTicket, pool: DatabasePool)] = [:]
+        /// By store file and run id (run ids are per store).
+        var tickets: [Key: (ticket: RunTicket, pool: DatabasePool)] = [:]
         var watching = false
+        /// A read-only connection per store for the watchdog's polls, so a
+        /// pool busy with a run's own readers never delays a cancellation.
+        var pollers: [String: DatabaseQueue] = [:]
+    }
+    private struct Key: Hashable {
+        var store: String
+        var runID: Int64
     }
     private let watched = Mutex(Watched())
 
@@ -26,21 +34,21 @@ public final class RunControl: Sendable {
     /// Tracks `ticket` until ``end(_:)``.
     func begin(_ ticket: RunTicket, pool: DatabasePool) {
         let start = watched.withLock { w -> Bool in
-            w.tickets[ticket.runID] = (ticket, pool)
+            w.tickets[Key(store: pool.path, runID: ticket.runID)] = (ticket, pool)
             defer { w.watching = true }
             return !w.watching
         }
         if start { Thread.detachNewThread { [self] in watch() } }
     }
 
-    /// Stops tracking `ticket`.
-    func end(_ ticket: RunTicket) {
-        _ = watched.withLock { $0.tickets.removeValue(forKey: ticket.runID) }
+    /// Stops tracking `ticket` of the store behind `pool`.
+    func end(_ ticket: RunTicket, pool: DatabasePool) {
+        _ = watched.withLock { $0.tickets.removeValue(forKey: Key(store: pool.path, runID: ticket.runID)) }
     }
 
-    /// The ticket of run `runID`, if it is in flight in this process.
-    public func ticket(_ runID: Int64) -> RunTicket? {
-        watched.withLock { $0.tickets[runID]?.ticket }
+    /// The ticket of run `runID` of the store behind `pool`, if it is in flight in this process.
+    public func ticket(_ runID: Int64, pool: DatabasePool) -> RunTicket? {
+        watched.withLock { $0.tickets[Key(store: pool.path, runID: runID)]?.ticket }
     }
 
     /// Asks run `runID` to stop, as `actor` (an operator or above), for `reason`.
@@ -60,7 +68,18 @@ public final class RunControl: Sendable {
             try db.execute(sql: "UPDATE runs SET cancel_requested = ? WHERE id = ?", arguments: [why, runID])
             try AuditLog.append(db, actor: actor, action: "cancel", tag: tag, reason: reason, detail: "run \(runID)")
         }
-        shared.ticket(runID)?.stop(why)
+        shared.ticket(runID, pool: pool)?.stop(why)
+    }
+
+    private func poller(for pool: DatabasePool) -> DatabaseQueue? {
+        let path = pool.path
+        if let queue = watched.withLock({ $0.pollers[path] }) { return queue }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(1)
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
+        watched.withLock { $0.pollers[path] = queue }
+        return queue
     }
 
     private func watch() {
@@ -69,6 +88,7 @@ public final class RunControl: Sendable {
             let current = watched.withLock { w -> [(ticket: RunTicket, pool: DatabasePool)]? in
                 if w.tickets.isEmpty {
                     w.watching = false
+                    w.pollers.removeAll()
                     return nil
                 }
                 return Array(w.tickets.values)
@@ -76,7 +96,8 @@ public final class RunControl: Sendable {
             guard let current else { return }
             for (ticket, pool) in current {
                 if ticket.stopReason != nil { continue }  // also fires the deadline
-                let requested = try? pool.read { db in
+                guard let poller = poller(for: pool) else { continue }
+                let requested = try? poller.read { db in
                     try String.fetchOne(db, sql: "SELECT cancel_requested FROM runs WHERE id = ?", arguments: [ticket.runID])
                 }
                 if let requested = requested ?? nil { ticket.stop(requested) }

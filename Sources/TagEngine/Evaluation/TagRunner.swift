@@ -99,7 +99,7 @@ public struct TagRunner: Sendable {
             let tickets = try level.map { item in
                 try begin(item, asOf: asOfSeconds, trigger: trigger, started: started, limitSeconds: limit)
             }
-            defer { tickets.forEach(RunControl.shared.end) }
+            defer { tickets.forEach { RunControl.shared.end($0, pool: pool) } }
             let evaluated = evaluateConcurrently(
                 level, tickets: tickets, table: table, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
             for (offset, (item, outcome)) in zip(level, evaluated).enumerated() {
