@@ -42,7 +42,7 @@ struct DenialAuditTests {
         try s.server.state.denials.flush(into: s.pool)
         let rows = try await Self.deniedRows(s)
         #expect(rows.count == 2, "\(rows)")
-        #expect(rows.allSatisfy { $0.actor == "anonymous" && $0.reason == "unknown or revoked token" })
+        #expect(rows.allSatisfy { $0.actor == "anonymous" && $0.reason == "unknown, revoked or expired token" })
         #expect(rows.contains { $0.detail.hasPrefix("GET /v1/tags: 5000 requests from 127.0.0.1") }, "\(rows)")
         #expect(rows.contains { $0.detail.hasPrefix("GET /v1/members/{id}: 5000 requests") }, "\(rows)")
         #expect(s.server.state.denials.unflushed == 0)

@@ -6,8 +6,10 @@ import LuaHost
 struct LoadedRule {
     var tag: TagRecord
     var version: TagVersionRecord
-    /// The definition loaded in the run's main state (used for reach hooks).
-    var rule: RuleDefinition
+    /// The version loaded in a state of its own (used for reach hooks).
+    var sandbox: RuleSandbox
+    /// The definition.
+    var rule: RuleDefinition { sandbox.rule }
 }
 
 /// One rule's evaluated values, by member index (-1: no value).

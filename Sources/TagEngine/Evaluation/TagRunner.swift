@@ -72,16 +72,13 @@ public struct TagRunner: Sendable {
         onStats: ((String, PopulationStats) -> Void)?
     ) throws -> [RunReport] {
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
-        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        let loader = RuleLoader(lua: lua)
-        let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         var reports: [RunReport] = []
         var loaded: [LoadedRule] = []
         for (tag, version) in versions {
             do {
                 // The approved version runs with the library sources approved with it.
-                lua.resetModules(preloading: version.moduleSources)
-                loaded.append(LoadedRule(tag: tag, version: version, rule: try loader.load(source: version.source, file: version.file)))
+                let sandbox = try RuleSandbox(version: version, limits: limits, pluginsDirectory: pluginsDirectory)
+                loaded.append(LoadedRule(tag: tag, version: version, sandbox: sandbox))
             } catch {
                 reports.append(try recordFailure(tag: tag, version: version, asOf: asOfSeconds, trigger: trigger, error: "\(error)", started: Date()))
             }
@@ -108,8 +105,7 @@ public struct TagRunner: Sendable {
                     let values = try outcome.get()
                     let writing = Date()
                     var report = try pool.write { db in
-                        try write(values, for: item, runID: ticket.runID, table: table, lua: lua, plugins: plugins,
-                                  asOf: asOfSeconds, started: started, in: db)
+                        try write(values, for: item, runID: ticket.runID, table: table, asOf: asOfSeconds, started: started, in: db)
                     }
                     report.writeSeconds = Date().timeIntervalSince(writing)
                     report.evaluateSeconds = values.seconds
@@ -132,8 +128,8 @@ public struct TagRunner: Sendable {
     /// Writes one rule's values: only changed members, with history, in the
     /// caller's transaction; a segment's reach hooks run here too.
     private func write(
-        _ values: RuleValues, for item: LoadedRule, runID: Int64, table: FeatureTable, lua: LuaState, plugins: PluginLoader,
-        asOf: Int64, started: Date, in db: Database
+        _ values: RuleValues, for item: LoadedRule, runID: Int64, table: FeatureTable, asOf: Int64, started: Date,
+        in db: Database
     ) throws -> RunReport {
         let rule = item.rule
         guard let tagID = item.tag.id else { throw RunError.store("tag without id") }
@@ -148,9 +144,10 @@ public struct TagRunner: Sendable {
         }
         if let changes = writer.changes {
             // Hooks run what the segment's version froze: its plugins and their libraries.
-            lua.resetModules(preloading: item.version.moduleSources)
+            let sandbox = item.sandbox
+            sandbox.prepareHooks()
             try ReachDispatcher(
-                lua: lua, plugins: plugins, segment: rule, runID: runID, asOf: asOf, snapshot: item.version.moduleSources
+                lua: sandbox.lua, plugins: sandbox.plugins, segment: rule, runID: runID, asOf: asOf, snapshot: sandbox.snapshot
             ).dispatch(changes, in: db)
         }
         let t = writer.tracker

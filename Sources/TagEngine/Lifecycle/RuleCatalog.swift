@@ -53,8 +53,8 @@ public struct RuleCatalog: Sendable {
 
     /// Loads every rule file (or only `only`, paths relative to the directory).
     public func scan(only: [String]? = nil) throws -> [RuleFile] {
-        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        let loader = RuleLoader(lua: lua)
+        let pluginsState = ScanCache.fingerprint(of: pluginsDirectory)
+        let limitsKey = "\(limits)"
         return try (only ?? paths()).map { path in
             let source: String
             do {
@@ -62,23 +62,31 @@ public struct RuleCatalog: Sendable {
             } catch {
                 return RuleFile(path: path, source: "", hash: "", outcome: .failure(RuleError(file: path, "cannot read: \(error)")))
             }
-            lua.resetModules()
-            // A fresh loader per file: the file's version freezes the source of
-            // each reach plugin it names, and the libraries those require.
-            let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
-            var modules: [String: String] = [:]
-            let outcome = Result { () throws(RuleError) -> RuleSummary in
-                let rule = try loader.load(source: source, file: path)
-                try Self.checkReach(rule, plugins: plugins)
-                // MERGE: try Self.checkRequires(source, file: path)
-                return RuleSummary(rule)
-            }
-            modules = lua.requiredModules().merging(plugins.readSources) { $1 }
-            var file = RuleFile(
-                path: path, source: source, hash: RuleFile.versionHash(source: source, modules: modules), outcome: outcome)
-            file.modules = modules
+            let key = ScanCache.key(path: path, source: source, plugins: pluginsState, limits: limitsKey)
+            if let known = ScanCache.lookup(key) { return known }
+            let file = try load(path: path, source: source)
+            ScanCache.store(file, under: key)
             return file
         }
+    }
+
+    /// Loads one file in a state of its own (so one file's memory or globals
+    /// never affect the next), recording the modules and reach plugins its
+    /// version freezes.
+    private func load(path: String, source: String) throws -> RuleFile {
+        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
+        let loader = RuleLoader(lua: lua)
+        let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
+        let outcome = Result { () throws(RuleError) -> RuleSummary in
+            let rule = try loader.load(source: source, file: path)
+            try Self.checkReach(rule, plugins: plugins)
+            // MERGE: try Self.checkRequires(source, file: path)
+            return RuleSummary(rule)
+        }
+        let modules = lua.requiredModules().merging(plugins.readSources) { $1 }
+        var file = RuleFile(path: path, source: source, hash: RuleFile.versionHash(source: source, modules: modules), outcome: outcome)
+        file.modules = modules
+        return file
     }
 }
 

@@ -1,24 +1,19 @@
 import Foundation
 import LuaHost
 
-/// One Lua state with the realtime rules loaded, used by one request at a time.
+/// The realtime rules loaded for one request at a time, each in a state of
+/// its own (see ``RuleSandbox``).
 final class RealtimeContext {
     let generation: Int
-    let lua: LuaState
-    let plugins: PluginLoader
-    /// Rules in dependency order, with their tag and version.
-    let rules: [((tag: TagRecord, version: TagVersionRecord), RuleDefinition)]
+    /// Rules in dependency order, with their tag, version and sandbox.
+    let rules: [((tag: TagRecord, version: TagVersionRecord), RuleSandbox)]
 
     init(snapshot: RealtimeSnapshot, limits: LuaLimits, pluginsDirectory: URL?) throws {
         generation = snapshot.generation
-        lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
-        let loader = RuleLoader(lua: lua)
-        var loaded: [((tag: TagRecord, version: TagVersionRecord), RuleDefinition)] = []
+        var loaded: [((tag: TagRecord, version: TagVersionRecord), RuleSandbox)] = []
         for live in snapshot.versions {
-            lua.resetModules(preloading: live.version.moduleSources)
-            loaded.append((live, try loader.load(source: live.version.source, file: live.version.file)))
+            loaded.append((live, try RuleSandbox(version: live.version, limits: limits, pluginsDirectory: pluginsDirectory)))
         }
-        rules = try RunOrder.sort(loaded, name: { $0.1.name }, dependencies: { $0.1.dependencies })
+        rules = try RunOrder.sort(loaded, name: { $0.1.rule.name }, dependencies: { $0.1.rule.dependencies })
     }
 }

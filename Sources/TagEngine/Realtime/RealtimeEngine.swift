@@ -94,11 +94,11 @@ public final class RealtimeEngine: @unchecked Sendable {
         let asOf = Int64(now.timeIntervalSince1970.rounded(.down))
         let ids = Array(Set(members)).sorted()
         outcome.members = ids.count
-        for (tag, rule) in context.rules {
+        for (tag, sandbox) in context.rules {
             var changes: [RealtimeOutcome.Change] = []
             do {
                 try db.inSavepoint {
-                    changes = try RealtimeWriter(context: context, rule: rule, tag: tag, stats: current.stats[rule.name], asOf: asOf)
+                    changes = try RealtimeWriter(sandbox: sandbox, tag: tag, stats: current.stats[sandbox.rule.name], asOf: asOf)
                         .apply(members: ids, in: db)
                     return .commit
                 }

@@ -4,18 +4,16 @@ import GRDB
 /// Evaluates one realtime rule for a few members and writes the changes,
 /// with a `realtime` run row when anything changed.
 struct RealtimeWriter {
-    let context: RealtimeContext
-    let rule: RuleDefinition
+    let sandbox: RuleSandbox
+    var rule: RuleDefinition { sandbox.rule }
     let tag: (tag: TagRecord, version: TagVersionRecord)
     let stats: PopulationStats?
     let asOf: Int64
 
     init(
-        context: RealtimeContext, rule: RuleDefinition, tag: (tag: TagRecord, version: TagVersionRecord),
-        stats: PopulationStats?, asOf: Int64
+        sandbox: RuleSandbox, tag: (tag: TagRecord, version: TagVersionRecord), stats: PopulationStats?, asOf: Int64
     ) {
-        self.context = context
-        self.rule = rule
+        self.sandbox = sandbox
         self.tag = tag
         self.stats = stats
         self.asOf = asOf
@@ -26,7 +24,7 @@ struct RealtimeWriter {
         let started = Date()
         let table = try FeatureComputer(asOf: asOf).compute(Set(rule.features.map(\.spec)), in: db, members: members)
         let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
-        let evaluator = RuleEvaluator(lua: context.lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
+        let evaluator = RuleEvaluator(lua: sandbox.lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
         var values: [(Int64, String?)] = []
         try evaluator.evaluate(in: db, population: stats) { index, value in values.append((table.memberIDs[index], value)) }
         // The run row goes in first (history rows point at it) and comes out
@@ -57,10 +55,9 @@ struct RealtimeWriter {
                 tag: rule.name, member: externalIDs[$0.member] ?? String($0.member), change: $0.change.rawValue, old: $0.old, new: $0.new)
         }
         if let reach = writer.changes {
-            let snapshot = tag.version.moduleSources
-            context.lua.resetModules(preloading: snapshot)
+            sandbox.prepareHooks()
             try ReachDispatcher(
-                lua: context.lua, plugins: context.plugins, segment: rule, runID: runID, asOf: asOf, snapshot: snapshot
+                lua: sandbox.lua, plugins: sandbox.plugins, segment: rule, runID: runID, asOf: asOf, snapshot: sandbox.snapshot
             ).dispatch(reach, in: db)
         }
         let t = writer.tracker

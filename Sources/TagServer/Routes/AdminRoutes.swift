@@ -54,7 +54,7 @@ struct AdminRoutes {
                 throw APIError.badRequest("body must be a JSON object such as {\"reason\": \"...\"}")
             }
         }
-        let outcome = try await state.blocking { [reason] () throws -> Outcome in
+        let outcome = try await state.ruleWork { [reason] () throws -> Outcome in
             let registry = state.registry
             var version: String?
             var detail: String?
@@ -84,7 +84,7 @@ struct AdminRoutes {
         _ = try await context.require(.operator, for: "plan", state: state)
         let name = try context.parameters.require("name")
         let asOf = request.uri.queryParameters.get("as_of", as: Int64.self).map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        return JSONResponse(try await state.blocking {
+        return JSONResponse(try await state.ruleWork {
             let files = try state.sync()
             guard let file = files.first(where: { $0.name == name }) else { throw APIError.notFound("no rule file declares \(name)") }
             return try TagRunner(pool: state.pool, limits: state.configuration.limits, pluginsDirectory: state.configuration.pluginsDirectory)
@@ -94,7 +94,7 @@ struct AdminRoutes {
 
     func pending(_ context: TagRequestContext) async throws -> JSONResponse<[Pending]> {
         _ = try await context.require(.operator, for: "pending", state: state)
-        return JSONResponse(try await state.blocking {
+        return JSONResponse(try await state.ruleWork {
             try state.sync()
             return try state.registry.pending().map { p in
                 Pending(

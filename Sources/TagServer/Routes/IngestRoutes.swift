@@ -50,7 +50,7 @@ struct IngestRoutes {
         }
         guard !records.isEmpty else { throw APIError.badRequest("no records in the body") }
         let now = state.configuration.clock()
-        let (counts, realtime) = try await state.blocking { [records] in
+        let (counts, realtime) = try await state.ruleWork { [records] in
             try state.realtime.reloadIfNeeded(at: now)
             return try state.pool.write { db -> (IngestCounts, RealtimeOutcome) in
                 let writer = try IngestWriter(db: db)

@@ -7,7 +7,8 @@ import TagEngine
 ///
 /// A missing or unknown token gets 401 and is counted in the ``DenialLog``
 /// (audited in batches); routes then check roles (403, counted the same way).
-/// Token lookups are cached for ten seconds. The path it sees is already
+/// Token lookups are cached for two seconds, so a token revoked (or
+/// expired) anywhere stops working on a running server within two seconds. The path it sees is already
 /// normalised (``PathNormalizingResponder``), so `//v1/tags` is `/v1/tags`.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = TagRequestContext
@@ -23,17 +24,17 @@ struct AuthMiddleware: RouterMiddleware {
         guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             deny(context, reason: "no bearer token")
-            throw APIError(status: .unauthorized, message: "missing bearer token (create one with tagd token create --as USER)")
+            throw APIError(status: .unauthorized, message: "missing bearer token (create one with tagd token create)")
         }
         let token = String(header.dropFirst("Bearer ".count))
         if let cached = cache.withLockedValue({ $0[token] }), cached.until > Date() {
             context.user = cached.user
         } else if let user = try await state.blocking({ try ApiTokens(pool: state.pool).user(for: token) }) {
-            cache.withLockedValue { $0[token] = (user, Date().addingTimeInterval(10)) }
+            cache.withLockedValue { $0[token] = (user, Date().addingTimeInterval(2)) }
             context.user = user
         } else {
-            deny(context, reason: "unknown or revoked token")
-            throw APIError(status: .unauthorized, message: "unknown or revoked token")
+            deny(context, reason: "unknown, revoked or expired token")
+            throw APIError(status: .unauthorized, message: "unknown, revoked or expired token (tagd token list shows yours)")
         }
         return try await next(request, context)
     }

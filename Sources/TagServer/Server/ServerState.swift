@@ -52,8 +52,14 @@ public final class ServerState: Sendable {
         return files
     }
 
-    /// Runs `body` on a thread of the blocking pool (SQLite and Lua block).
+    /// Runs `body` on a thread of the blocking pool (SQLite blocks).
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await Blocking.run(body)
+    }
+
+    /// Runs `body`, which calls into rule or plugin code, on the rule pool
+    /// (so a slow rule never holds up store reads and `/healthz`).
+    func ruleWork<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await Blocking.runRules(body)
     }
 }

@@ -43,7 +43,7 @@ public struct RuleWatcher: Service {
 
     func sync() async {
         do {
-            let report = try await state.blocking { () -> TagRegistry.SyncReport in
+            let report = try await state.ruleWork { () -> TagRegistry.SyncReport in
                 let files = try state.catalog.scan()
                 let report = try state.registry.sync(files)
                 try state.realtime.reloadIfNeeded(at: state.configuration.clock())
