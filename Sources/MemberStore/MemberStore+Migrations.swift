@@ -23,6 +23,10 @@ extension MemberStore {
             // The plugin libraries a rule version requires, frozen with it (JSON name -> source).
             try db.execute(sql: "ALTER TABLE tag_versions ADD COLUMN modules TEXT NOT NULL DEFAULT '{}'")
         }
+        migrator.registerMigration("v6-nfc-ids") { db in
+            // Member and identity ids are NFC from now on (MemberID.normalize).
+            try normalizeStoredIDs(db)
+        }
         return migrator
     }
 

@@ -38,6 +38,29 @@ import Testing
         #expect(try test.store.member(externalID: precomposed)?.id == writerID)
     }
 
+    @Test func migrationNormalizesStoredIdsUnlessTaken() throws {
+        let test = try TestStore()
+        try test.store.pool.write { db in
+            for (id, external) in [(1, decomposed), (2, "ren\u{e9}e"), (3, "rene\u{301}e")] {
+                try db.execute(
+                    sql: "INSERT INTO members(id, external_id, created_at, updated_at) VALUES (?, ?, 0, 0)",
+                    arguments: [id, external])
+            }
+            try db.execute(
+                sql: "INSERT INTO identities(channel, external_id, member_id) VALUES ('wechat', ?, 1)",
+                arguments: ["wx_\(decomposed)"])
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-nfc-ids'")
+        }
+        let reopened = try MemberStore(path: test.store.path)
+        defer { try? reopened.close() }
+        #expect(try reopened.member(externalID: decomposed)?.id == 1)
+        #expect(try reopened.member(channel: "wechat", identity: "wx_\(precomposed)")?.id == 1)
+        let stored: [Row] = try reopened.pool.read { db in try Row.fetchAll(db, sql: "SELECT id, external_id FROM members ORDER BY id") }
+        #expect(stored.map { Array(($0["external_id"] as String).unicodeScalars) } == [
+            Array(precomposed.unicodeScalars), Array("ren\u{e9}e".unicodeScalars), Array("rene\u{301}e".unicodeScalars),
+        ])
+    }
+
     @Test(arguments: [
         ("1900-01-01", -2_208_988_800), ("2199-12-31T23:59:59Z", 7_258_118_399), ("-2208988800", -2_208_988_800),
         ("7258118399", 7_258_118_399),
