@@ -11,7 +11,8 @@ extension JSONParser {
         do {
             value = try parser.parseDocument()
         } catch {
-            let hint = error.column > bytes.count ? " (each line must hold one complete JSON object)" : ""
+            var hint = parser.topLevelKey.map { " (field '\($0)')" } ?? ""
+            if error.column > bytes.count { hint += " (each line must hold one complete JSON object)" }
             return .failure(JSONLineError(error.description + hint))
         }
         guard case .object(let object) = value else {

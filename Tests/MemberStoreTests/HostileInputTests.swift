@@ -73,6 +73,6 @@ import Testing
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         try test.expectFailure(
             "e.ndjson", "{\"member\":\"m1\",\"ts\":1,\"type\":\"x\",\"deep\":\(deep)}\n", kind: .events,
-            endsWith: "e.ndjson:1: invalid JSON: nesting too deep at column 296")
+            endsWith: "e.ndjson:1: invalid JSON: nesting too deep at column 296 (field 'deep')")
     }
 }

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func invalidUTF8NamesLineAndColumn() {
-        #expect(throws: IngestBodyError(line: 2, reason: "invalid UTF-8 in a string (byte 0xFF) at column 13")) {
+        #expect(throws: IngestBodyError(line: 2, reason: "invalid UTF-8 in a string (byte 0xFF) at column 13 (field 'member')")) {
             try IngestBody.objects(fromUTF8: invalidUTF8("{\"member\":\"m1\"}\n{\"member\":\"m¤\"}"), isNDJSON: false)
         }
         #expect(throws: IngestBodyError(reason: "body is not valid JSON: invalid UTF-8 in a string (byte 0xFE) at column 13")) {
@@ -31,7 +31,7 @@ import Testing
         #expect(throws: IngestBodyError(reason: "body must be a JSON object, an array of objects, or NDJSON")) {
             try IngestBody.objects(fromUTF8: Array("42".utf8), isNDJSON: false)
         }
-        #expect(throws: IngestBodyError(line: 1, reason: #"lone surrogate \ud800 in a string at column 12"#)) {
+        #expect(throws: IngestBodyError(line: 1, reason: #"lone surrogate \ud800 in a string at column 12 (field 'member')"#)) {
             try IngestBody.objects(fromUTF8: Array(#"{"member":"\ud800"}"#.utf8), isNDJSON: true)
         }
     }
