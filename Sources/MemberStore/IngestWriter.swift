@@ -56,7 +56,7 @@ public final class IngestWriter {
     static func checkedID(_ id: String, field: String) throws(FieldError) -> String {
         let normalized = MemberID.normalize(id)
         if normalized.isEmpty { throw FieldError(field: field, reason: "is required") }
-        if let why = MemberID.problem(with: normalized) ?? UTF8Text.nulProblem(in: normalized) {
+        if let why = MemberID.problem(with: normalized) {
             throw FieldError(field: field, reason: why)
         }
         return normalized

@@ -3,6 +3,9 @@ struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     private var depth = 0
+    /// The key of the top-level member whose value is being parsed, so that
+    /// an error inside it can name the field.
+    private(set) var topLevelKey: String?
     private static let maxDepth = 256
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -77,7 +80,9 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipSpace()
+            if depth == 1 { topLevelKey = key }
             object[key] = try parseValue()
+            if depth == 1 { topLevelKey = nil }
             skipSpace()
             guard index < bytes.count else { throw fail("expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

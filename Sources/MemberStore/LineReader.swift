@@ -20,23 +20,9 @@ final class LineReader {
     func next<T>(_ body: (UnsafeBufferPointer<UInt8>, Int) -> T) throws(ImportError) -> T? {
         while true {
             let atEOF = stream.isAtEOF
-            let found: (start: Int, end: Int, next: Int)? = stream.buffer.withUnsafeBufferPointer { bytes in
-                var index = stream.start
-                while index < bytes.count, bytes[index] != Self.newline, bytes[index] != Self.carriageReturn {
-                    index += 1
-                }
-                if index < bytes.count {
-                    if bytes[index] == Self.newline { return (stream.start, index, index + 1) }
-                    if index + 1 < bytes.count {
-                        return (stream.start, index, bytes[index + 1] == Self.newline ? index + 2 : index + 1)
-                    }
-                    // A `\r` ending the buffer: a `\n` may follow in the next chunk.
-                    return atEOF ? (stream.start, index, index + 1) : nil
-                }
-                if atEOF, stream.start < bytes.count { return (stream.start, bytes.count, bytes.count) }
-                return nil
-            }
-            guard let (start, end, next) = found else {
+            let start = stream.start
+            let found = stream.buffer.withUnsafeBufferPointer { Self.line(in: $0, from: start, final: atEOF) }
+            guard let (end, next) = found else {
                 if stream.buffer.count - stream.start > maxLineBytes {
                     throw ImportError(file: file, line: line + 1, reason: .recordTooLong(limit: maxLineBytes))
                 }
@@ -49,18 +35,45 @@ final class LineReader {
             }
             stream.start = next
             let result: T? = stream.buffer.withUnsafeBufferPointer { bytes in
-                var last = end
-                while last > start, Self.isSpace(bytes[last - 1]) { last -= 1 }
-                var first = start
-                while first < last, Self.isSpace(bytes[first]) { first += 1 }
-                if first == last { return nil }
-                return body(UnsafeBufferPointer(rebasing: bytes[first..<last]), line)
+                let content = Self.trimmed(bytes, start, end)
+                return content.isEmpty ? nil : body(UnsafeBufferPointer(rebasing: bytes[content]), line)
             }
             if let result { return result }
         }
     }
 
     private static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+
+    /// The line starting at `start`: where it ends (before its line end) and
+    /// where the next one starts; `nil` when more bytes are needed to tell
+    /// (only when not `final`) or nothing is left.
+    static func line(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, final: Bool) -> (end: Int, next: Int)? {
+        var index = start
+        while index < bytes.count, bytes[index] != newline, bytes[index] != carriageReturn { index += 1 }
+        if index < bytes.count {
+            if bytes[index] == newline { return (index, index + 1) }
+            if index + 1 < bytes.count { return (index, bytes[index + 1] == newline ? index + 2 : index + 1) }
+            // A `\r` ending the buffer: a `\n` may follow in the next chunk.
+            return final ? (index, index + 1) : nil
+        }
+        if final, start < bytes.count { return (bytes.count, bytes.count) }
+        return nil
+    }
+
+    /// `bytes[start..<end]` without leading and trailing blanks (and line
+    /// ends too with `lineEnds`).
+    static func trimmed(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lineEnds: Bool = false
+    ) -> Range<Int> {
+        func isTrimmed(_ byte: UInt8) -> Bool {
+            isSpace(byte) || (lineEnds && (byte == newline || byte == carriageReturn))
+        }
+        var last = end
+        while last > start, isTrimmed(bytes[last - 1]) { last -= 1 }
+        var first = start
+        while first < last, isTrimmed(bytes[first]) { first += 1 }
+        return first..<last
+    }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09

@@ -24,12 +24,20 @@ public enum MemberID {
 
     /// Why `id` cannot be an id, or `nil` when it can: it must not be longer
     /// than ``maxUTF8Length`` bytes nor contain control characters
-    /// (U+0000–U+001F, U+007F–U+009F), which would print or compare badly.
+    /// (U+0000–U+001F, U+007F–U+009F), which would print or compare badly,
+    /// nor U+FFFD, the replacement character, which is what invalid UTF-8
+    /// becomes once a lossy decoder (e.g. `String(decoding:as:)`) has read it:
+    /// two ids differing only in invalid bytes would otherwise merge.
     public static func problem(with id: String) -> String? {
         if id.utf8.count > maxUTF8Length {
             return "is \(id.utf8.count) bytes long; an id may have at most \(maxUTF8Length)"
         }
-        for (offset, scalar) in id.unicodeScalars.enumerated() where isControl(scalar) {
+        for (offset, scalar) in id.unicodeScalars.enumerated() {
+            if scalar == "\u{FFFD}" {
+                return "contains U+FFFD (the replacement character) at character \(offset + 1): "
+                    + "the input was probably not valid UTF-8"
+            }
+            guard isControl(scalar) else { continue }
             let code = String(scalar.value, radix: 16, uppercase: true)
             let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
             return "contains the control character U+\(padded) at character \(offset + 1); ids may not"

@@ -26,6 +26,10 @@ extension MemberStore {
         migrator.registerMigration("v6-identity") { db in
             try db.execute(sql: schemaV6)
         }
+        migrator.registerMigration("v7-nfc-ids") { db in
+            // Member and identity ids are NFC from now on (MemberID.normalize).
+            try normalizeStoredIDs(db)
+        }
         return migrator
     }
 

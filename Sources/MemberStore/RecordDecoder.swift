@@ -12,7 +12,15 @@
 /// - events: `id`, `member`, `ts`, `type` (required), `category`, `keyword`,
 ///   `props` (JSON object). Extras go into `props`.
 ///
-/// Empty CSV cells and JSON `null` count as absent. Text values are trimmed.
+/// Empty CSV cells and JSON `null` count as absent. Unquoted CSV cells (and
+/// the cells of ``decode(_:)-([String:String])``) are trimmed of spaces and
+/// tabs; quoted CSV cells and JSON strings are kept as they are, except that
+/// numbers, booleans and timestamps ignore surrounding blanks.
+///
+/// Refused with a field error: a NUL character in any text (also nested in
+/// JSON values), member and identity ids breaking ``MemberID``'s rules, and
+/// timestamps outside ``TimestampParser/inputRange``. Ids are normalised to
+/// NFC when written (``IngestWriter``), not here.
 public struct RecordDecoder: Sendable {
     /// The kind of records this decoder produces.
     public let kind: RecordKind

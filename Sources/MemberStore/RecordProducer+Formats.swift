@@ -41,23 +41,11 @@ extension RecordProducer {
     }
 
     private func parseLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Result<IngestRecord, ImportError> {
-        func invalid(_ why: String) -> Result<IngestRecord, ImportError> {
-            .failure(ImportError(file: file, line: line, reason: .invalidJSON(why)))
+        switch JSONParser.parseObjectLine(bytes) {
+        case .success(let object):
+            return decode(JSONObjectRow(object: object, kind: kind), line: line, label: "field")
+        case .failure(let error):
+            return .failure(ImportError(file: file, line: line, reason: .invalidJSON(error.message)))
         }
-        if bytes.first == UInt8(ascii: "[") {
-            return invalid("a JSON array is not supported; write one JSON object per line (NDJSON)")
-        }
-        var parser = JSONParser(bytes)
-        let value: JSONValue
-        do {
-            value = try parser.parseDocument()
-        } catch {
-            let hint = error.column > bytes.count ? " (each line must hold one complete JSON object)" : ""
-            return invalid(error.description + hint)
-        }
-        guard case .object(let object) = value else {
-            return invalid("expected a JSON object, got \(value.jsonString.prefix(40))")
-        }
-        return decode(JSONObjectRow(object: object, kind: kind), line: line, label: "field")
     }
 }

@@ -58,10 +58,10 @@ func invalidUTF8(_ text: String) -> [UInt8] {
         let test = try TestStore()
         try test.expectFailure(
             "members.ndjson", bytes: invalidUTF8("{\"member\":\"m1\"}\n{\"member\":\"m¤\"}\n"), kind: .members,
-            endsWith: "members.ndjson:2: invalid JSON: invalid UTF-8 in a string (byte 0xFF) at column 13")
+            endsWith: "members.ndjson:2: invalid JSON: invalid UTF-8 in a string (byte 0xFF) at column 13 (field 'member')")
         try test.expectFailure(
             "e.ndjson", bytes: invalidUTF8("{\"member\":¤}\n"), kind: .members,
-            endsWith: "e.ndjson:1: invalid JSON: unexpected byte 0xFF at column 11")
+            endsWith: "e.ndjson:1: invalid JSON: unexpected byte 0xFF at column 11 (field 'member')")
         #expect(try test.store.counts().members == 0)
     }
 
@@ -89,13 +89,13 @@ func invalidUTF8(_ text: String) -> [UInt8] {
         let test = try TestStore()
         try test.expectFailure(
             "m.ndjson", #"{"member":"m\ud800"}"#, kind: .members,
-            endsWith: #"m.ndjson:1: invalid JSON: lone surrogate \ud800 in a string at column 13"#)
+            endsWith: #"m.ndjson:1: invalid JSON: lone surrogate \ud800 in a string at column 13 (field 'member')"#)
         try test.expectFailure(
             "m.ndjson", #"{"member":"\udc00x"}"#, kind: .members,
-            endsWith: #"m.ndjson:1: invalid JSON: lone surrogate \udc00 in a string at column 12"#)
+            endsWith: #"m.ndjson:1: invalid JSON: lone surrogate \udc00 in a string at column 12 (field 'member')"#)
         try test.expectFailure(
             "m.ndjson", #"{"member":"\ud800\u0041"}"#, kind: .members,
-            endsWith: "m.ndjson:1: invalid JSON: invalid surrogate pair at column 12")
+            endsWith: "m.ndjson:1: invalid JSON: invalid surrogate pair at column 12 (field 'member')")
         #expect(try JSONValue(parsing: #""\ud83d\ude00""#) == "😀")
     }
 
