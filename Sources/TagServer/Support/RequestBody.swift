@@ -54,38 +54,20 @@ enum RequestBody {
         bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB"
     }
 
-    /// The records of an ingest body (at most the context's upload size).
+    /// The records of an ingest body (at most the context's upload size),
+    /// parsed from the raw bytes with the import's strict rules (invalid
+    /// UTF-8 is an error naming the line, never replaced; see ``IngestBody``).
     static func objects(_ request: Request, context: TagRequestContext) async throws -> [[String: JSONValue]] {
         let (buffer, format) = try await collect(request, upTo: context.maxUploadSize, ndjson: true)
-        let text = String(buffer: buffer)
         let isNDJSON = format == .ndjson
-        // One object or an array, even pretty-printed; otherwise one object per line.
-        if !isNDJSON, let value = try? JSONValue(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            switch value {
-            case .object(let object): return [object]
-            case .array(let items):
-                return try items.enumerated().map { index, item in
-                    guard case .object(let object) = item else {
-                        throw APIError.badRequest("item \(index) is not a JSON object", errors: [.init(index: index, field: "", reason: "not an object")])
-                    }
-                    return object
-                }
-            default: throw APIError.badRequest("body must be a JSON object, an array of objects, or NDJSON")
-            }
+        let parsed = buffer.withUnsafeReadableBytes { raw in
+            Result { () throws(IngestBodyError) in try IngestBody.objects(fromUTF8: raw, isNDJSON: isNDJSON) }
         }
-        if !isNDJSON, text.trimmingCharacters(in: .whitespacesAndNewlines).first == "[" {
-            throw APIError.badRequest("body is not valid JSON")
+        switch parsed {
+        case .success(let objects): return objects
+        case .failure(let error):
+            throw APIError.badRequest(
+                error.description, errors: [.init(index: error.index, line: error.line, field: "", reason: error.reason)])
         }
-        var objects: [[String: JSONValue]] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmedLine = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmedLine.isEmpty { continue }
-            guard case .object(let object) = try? JSONValue(parsing: trimmedLine) else {
-                throw APIError.badRequest(
-                    "line \(offset + 1) is not a JSON object", errors: [.init(line: offset + 1, field: "", reason: "not a JSON object")])
-            }
-            objects.append(object)
-        }
-        return objects
     }
 }
