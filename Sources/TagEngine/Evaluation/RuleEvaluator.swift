@@ -47,7 +47,7 @@ final class RuleEvaluator {
     ///   computed over this table.
     @discardableResult
     func evaluate(
-        in db: Database, population: PopulationStats? = nil, isCancelled: () -> Bool = { false },
+        in db: Database, population: PopulationStats? = nil, stop: () -> RunError? = { nil },
         sink: (Int, String?) throws -> Void
     ) throws -> PopulationStats {
         if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
@@ -58,7 +58,7 @@ final class RuleEvaluator {
         let converter = MemberValue(rule: rule)
         let base = lua.top
         try forEachMember(in: db) { index, member in
-            if isCancelled() { throw RunError.cancelled(rule.name) }
+            if let stopped = stop() { throw stopped }
             if let included, !included[index] { return try sink(index, nil) }
             lua.pushRef(rule.evaluate)
             pushMember(index, member)

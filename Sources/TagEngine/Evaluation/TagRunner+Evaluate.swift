@@ -53,7 +53,7 @@ extension TagRunner {
             results.set(i, Result {
                 try evaluate(
                     source: sources[i].0, file: sources[i].1, modules: sources[i].2, table: table, asOf: asOf,
-                    ticket: ticket, progress: progress, isCancelled: { isCancelled() || ticket.stopReason != nil })
+                    ticket: ticket, progress: progress, isCancelled: isCancelled)
             })
         }
         return results.all
@@ -74,7 +74,12 @@ extension TagRunner {
             var words: [String] = []
             var dictionary: [String: Int32] = [:]
             let total = table.count
-            let stats = try evaluator.evaluate(in: db, isCancelled: isCancelled) { index, value in
+            let name = rule.name
+            let stop = { () -> RunError? in
+                if isCancelled() { return .cancelled(name) }
+                return ticket?.stopReason.map { .stopped(name: name, reason: $0) }
+            }
+            let stats = try evaluator.evaluate(in: db, stop: stop) { index, value in
                 if let value { codes[index] = FeatureComputer.code(of: value, dictionary: &dictionary, words: &words) }
                 if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
             }

@@ -39,6 +39,8 @@ extension TagRunner {
     ///
     /// - Parameter modules: library sources `require` should use (a stored
     ///   version's); by default the files in the plugins directory.
+    ///
+    /// A plan has the same wall-time limit as a run (setting `run_time_limit`).
     public func plan(
         source: String, file: String, tagName: String?, asOf: Date, modules: [String: String] = [:]
     ) throws -> PlanReport {
@@ -47,6 +49,8 @@ extension TagRunner {
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
         lua.resetModules(preloading: modules)
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
+        let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
+        let deadline = started.addingTimeInterval(TimeInterval(limit))
         return try pool.read { db in
             let table = try FeatureComputer(asOf: asOfSeconds).compute(Set(rule.features.map(\.spec)), in: db)
             let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?", arguments: [tagName ?? rule.name])
@@ -54,7 +58,10 @@ extension TagRunner {
             var sampleIDs: [ChangeTracker.Change: [Int64]] = [:]
             let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
             let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOfSeconds, liveTags: liveTags)
-            try evaluator.evaluate(in: db) { index, value in
+            let stop = { () -> RunError? in
+                Date() < deadline ? nil : .stopped(name: rule.name, reason: "plan exceeded the run time limit of \(limit) s")
+            }
+            try evaluator.evaluate(in: db, stop: stop) { index, value in
                 let id = table.memberIDs[index]
                 if let (change, _) = tracker.record(member: id, value: value), sampleIDs[change, default: []].count < 5 {
                     sampleIDs[change, default: []].append(id)

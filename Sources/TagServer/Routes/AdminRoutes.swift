@@ -88,7 +88,7 @@ struct AdminRoutes {
             let files = try state.sync()
             guard let file = files.first(where: { $0.name == name }) else { throw APIError.notFound("no rule file declares \(name)") }
             return try TagRunner(pool: state.pool, limits: state.configuration.limits, pluginsDirectory: state.configuration.pluginsDirectory)
-                .plan(source: file.source, file: file.path, tagName: name, asOf: asOf ?? state.configuration.clock())
+                .plan(source: file.source, file: file.path, tagName: name, asOf: asOf ?? state.configuration.clock(), modules: file.modules)
         })
     }
 

@@ -24,7 +24,8 @@ struct PendingCommand: ParsableCommand {
             print("   tag is \(p.tag.state.rawValue)" + (p.live.map { ", live version \($0.shortHash)" } ?? ", never approved"))
             if !noPlan {
                 do {
-                    let plan = try runner.plan(source: p.version.source, file: p.version.file, tagName: p.tag.name, asOf: at)
+                    let plan = try runner.plan(
+                        source: p.version.source, file: p.version.file, tagName: p.tag.name, asOf: at, modules: p.version.moduleSources)
                     print("   plan: coverage \(Console.percent(plan.coverage)) (\(Console.count(plan.covered)) members), +\(Console.count(plan.gained)) -\(Console.count(plan.lost)) ~\(Console.count(plan.changed)) against live values")
                 } catch {
                     print("   plan failed: \(error)")
