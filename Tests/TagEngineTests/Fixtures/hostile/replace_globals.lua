@@ -1,0 +1,8 @@
+-- Rewrites the shared vocabulary and libraries for everyone else.
+_G.tag = function() error("pwned") end
+_G.segment = function() error("pwned") end
+string.lower = function() return "pwned" end
+table.concat = function() return "pwned" end
+math.floor = function() return -1 end
+return tag "hostile" { title = "H", category = "t/h", owner = "x", kind = "flag", refresh = "hourly",
+  evaluate = function(m) return true end }
