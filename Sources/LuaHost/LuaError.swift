@@ -13,6 +13,10 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         case memory
         /// The script hit the instruction budget.
         case instructionBudget
+        /// The call ran past ``LuaLimits/wallTimePerCall``.
+        case timeout
+        /// The host stopped the call through its ``LuaInterrupt``.
+        case cancelled
     }
 
     /// What went wrong.

@@ -6,6 +6,10 @@ extension LuaState {
     /// Turns a non-OK status into a ``LuaError``, popping the error message.
     func check(_ status: Int32) throws(LuaError) {
         guard status != LUA_OK else { return }
+        if let tripped = trippedLimitError() {
+            tagd_pop(L, 1)
+            throw tripped
+        }
         var length = 0
         let raw = tagd_tostring(L, -1, &length).map { String(cString: $0) } ?? "unknown error"
         tagd_pop(L, 1)

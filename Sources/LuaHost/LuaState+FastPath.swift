@@ -44,8 +44,7 @@ extension LuaState {
     /// Calls the function below `arguments` values with the per-call limits;
     /// leaves `results` values (or all, for `LUA_MULTRET`).
     public func callTop(arguments: Int32, results: Int32) throws(LuaError) {
-        arm()
-        try check(tagd_pcall(L, arguments, results))
+        try limited { () throws(LuaError) in try check(tagd_pcall(L, arguments, results)) }
     }
 
     /// Whether the value at `index` is a table.

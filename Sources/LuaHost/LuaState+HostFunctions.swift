@@ -12,13 +12,20 @@ public struct LuaHostError: Error, Sendable {
 }
 
 extension LuaState {
-    /// Defines global `name` in the sandbox as a call to `function`.
+    /// Defines global `name` in the sandbox as a call to `function` (every
+    /// chunk run afterwards gets its own copy of the global).
     public func register(_ name: String, _ function: @escaping HostFunction) {
         let index = makeHostFunction(function)
         tagd_push_globals(L)
         tagd_push_host_function(L, Int32(index))
         lua_setfield(L, -2, name)
         tagd_pop(L, 1)
+    }
+
+    /// Makes the stock, unbounded pattern functions visible to chunks as the
+    /// global table `name` (differential tests of the bounded ones only).
+    func exposeStockPatterns(as name: String) {
+        tagd_expose_stock_patterns(L, name)
     }
 
     /// Keeps `function` and returns its index for ``pushHostFunction(_:)``.

@@ -25,10 +25,23 @@ extension LuaState {
         return modules
     }
 
-    /// Forgets loaded modules and recorded sources; `require` will use
-    /// `modules` (name to source) before looking at files.
+    /// Forgets recorded sources; `require` will use `modules` (name to
+    /// source) before looking at files. Loaded modules are cached per root
+    /// chunk, so chunks run after this call load modules afresh.
     public func resetModules(preloading modules: [String: String] = [:]) {
+        resetModules(preloading: modules, frozen: false)
+    }
+
+    /// Forgets recorded sources and sets the modules `require` resolves.
+    ///
+    /// - Parameters:
+    ///   - modules: module sources by name, used before any file.
+    ///   - frozen: when `true`, `require` resolves names only from `modules`
+    ///     and never reads a file: running an approved version cannot pick up
+    ///     a module that is not part of it.
+    public func resetModules(preloading modules: [String: String], frozen: Bool) {
         tagd_reset_modules(L)
+        tagd_set_frozen(L, frozen ? 1 : 0)
         guard !modules.isEmpty else { return }
         tagd_push_preload(L)
         for (name, source) in modules {

@@ -6,9 +6,11 @@ import CLuaShim
 /// The sandbox offers only the `base` library (without `dofile`, `loadfile`,
 /// `string.dump` and binary chunks in `load`), `string`, `table`, `math` and
 /// `utf8`; `require` resolves module names only inside the plugins directory.
-/// Every chunk runs in its own environment that inherits the sandbox globals,
-/// so one script cannot change another's. Each call from the host is limited
-/// by ``LuaLimits``.
+/// Every chunk runs with globals of its own (fresh copies of the base
+/// functions, the library tables and the registered host functions), so one
+/// script cannot change what another sees. Each call from the host is limited
+/// by ``LuaLimits`` and can be stopped from any thread through ``interrupt``;
+/// a tripped limit cannot be caught by the script.
 ///
 /// A `LuaState` is not thread-safe: use one per task or thread (it is
 /// deliberately not `Sendable`).
@@ -28,6 +30,11 @@ public final class LuaState {
     let L: OpaquePointer
     /// The caps in force.
     public let limits: LuaLimits
+    /// Stops the running call from any thread (see ``LuaInterrupt``).
+    public let interrupt: LuaInterrupt
+    /// How many host calls are running (host functions may call back into Lua);
+    /// only the outermost one arms the limits.
+    var callDepth = 0
     var hostFunctions: [HostFunction] = []
     var namedRefs: [String: LuaRef] = [:]
     var namedObjects: [String: AnyObject] = [:]
@@ -49,13 +56,20 @@ public final class LuaState {
                 tagd_newstate(limits.memoryBytes, nil)
             }
         guard let state else { throw LuaError(kind: .memory, message: "cannot create a Lua state") }
+        guard let interrupt = LuaInterrupt() else {
+            tagd_close(state)
+            throw LuaError(kind: .memory, message: "cannot create a Lua interrupt")
+        }
         self.L = state
         self.limits = limits
+        self.interrupt = interrupt
+        tagd_set_interrupt(L, interrupt.raw)
         tagd_set_host(L, Unmanaged.passUnretained(self).toOpaque(), luaHostDispatch)
     }
 
     deinit {
         tagd_set_host(L, nil, nil)
+        tagd_set_interrupt(L, nil)
         tagd_close(L)
     }
 
@@ -72,14 +86,15 @@ public final class LuaState {
     public func run(_ source: String, chunkName: String) throws(LuaError) -> LuaValue {
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
-        arm()
         if source.utf8.first == 0x1B {
             throw LuaError(kind: .syntax, message: "\(chunkName): binary chunks are not allowed")
         }
-        let length = source.utf8.count
-        let status = source.withCString { tagd_run_chunk(L, $0, length, "@" + chunkName) }
-        try check(status)
-        return try value(at: -1)
+        return try limited { () throws(LuaError) -> LuaValue in
+            let length = source.utf8.count
+            let status = source.withCString { tagd_run_chunk(L, $0, length, "@" + chunkName) }
+            try check(status)
+            return try value(at: -1)
+        }
     }
 
     /// Calls a function held by `ref` with `arguments` and returns its results.
@@ -118,11 +133,5 @@ public final class LuaState {
     /// Drops the registry slot behind `ref`; the value may then be collected.
     public func release(_ ref: LuaRef) {
         luaL_unref(L, tagd_registryindex(), ref.slot)
-    }
-
-    /// Re-arms the per-call instruction budget and clears the last memory fault.
-    func arm() {
-        tagd_set_budget(L, limits.instructionsPerCall)
-        tagd_clear_memory_fault(L)
     }
 }

@@ -28,8 +28,36 @@ void tagd_clear_memory_fault(lua_State *L);
 
 /// Arms the instruction budget for the next call: after `budget` VM
 /// instructions (checked every 1000) the running script raises an error.
-/// 0 disables the budget.
+/// 0 disables the budget. Same as `tagd_arm(L, budget, 0)`.
 void tagd_set_budget(lua_State *L, int64_t budget);
+
+/// Arms the limits for the next call from the host: `budget` instructions
+/// (VM instructions plus work charged by C functions such as pattern
+/// matching; 0 = unlimited) and `wall_limit_ns` nanoseconds of wall time
+/// (0 = unlimited). Clears a tripped limit.
+void tagd_arm(lua_State *L, int64_t budget, int64_t wall_limit_ns);
+
+/// Which limit stopped the current call, sticky until the next `tagd_arm`
+/// or `tagd_clear_trip`: 0 none, 1 instruction budget, 2 wall time, 3 interrupt.
+int tagd_tripped(lua_State *L);
+/// The message of the tripped limit ("file:line: ..."), or "".
+const char *tagd_trip_message(lua_State *L);
+/// Forgets a tripped limit (the host calls this once it has reported it).
+void tagd_clear_trip(lua_State *L);
+
+/// An interrupt request that any thread may set; the state it is attached to
+/// fails its running call at the next check.
+typedef struct tagd_interrupt tagd_interrupt;
+tagd_interrupt *tagd_interrupt_new(void);
+void tagd_interrupt_free(tagd_interrupt *interrupt);
+/// Requests the interrupt with `reason` (copied; thread-safe).
+void tagd_interrupt_set(tagd_interrupt *interrupt, const char *reason);
+/// Withdraws the request (thread-safe).
+void tagd_interrupt_clear(tagd_interrupt *interrupt);
+/// Whether the interrupt is requested (thread-safe).
+int tagd_interrupt_is_set(tagd_interrupt *interrupt);
+/// Attaches `interrupt` to `L` (NULL detaches); it must outlive the attachment.
+void tagd_set_interrupt(lua_State *L, tagd_interrupt *interrupt);
 
 /// Loads `source` as a text chunk named `chunkname` and runs it with a fresh
 /// environment inheriting the sandbox globals. On success leaves the chunk's
@@ -46,11 +74,19 @@ int tagd_pcall(lua_State *L, int nargs, int nresults);
 void tagd_push_host_function(lua_State *L, int index);
 void tagd_set_host(lua_State *L, void *host, tagd_host_dispatch dispatch);
 
-/// Pushes the sandbox globals table (the one every chunk inherits from).
+/// Pushes the globals template: every chunk gets fresh copies of its values
+/// (library tables copied one level deep).
 void tagd_push_globals(lua_State *L);
 
-/// Forgets loaded modules, recorded module sources and preloaded snapshots.
+/// Makes the stock (unbounded) find/match/gmatch/gsub visible to chunks as
+/// global table `name`; for differential tests only.
+void tagd_expose_stock_patterns(lua_State *L, const char *name);
+
+/// Forgets recorded module sources and preloaded snapshots and leaves frozen mode
+/// (loaded modules are cached per root chunk, so every new chunk starts afresh).
 void tagd_reset_modules(lua_State *L);
+/// In frozen mode `require` resolves modules only from the preloaded snapshots.
+void tagd_set_frozen(lua_State *L, int frozen);
 /// Pushes the table of module sources `require` read from files (name -> source).
 void tagd_push_required(lua_State *L);
 /// Pushes the table of module snapshots `require` prefers to files (name -> source).
