@@ -52,7 +52,11 @@ struct HostileServerTests {
         #expect((realtime?["errors"] as? [String])?.contains { $0.contains("bomb.lua:4") } == true, "\(reply.body)")
         let changes = realtime?["changes"] as? [[String: Any]] ?? []
         #expect(changes.contains { $0["tag"] as? String == "carted" && $0["change"] as? String == "gained" })
-        #expect(changes.contains { $0["tag"] as? String == "lowered" && $0["new"] as? String == "abc" }, "\(changes)")
+        // The bomb's `string.lower` stayed its own: the other realtime rule still lowers.
+        let profile = try await s.send(.GET, "/v1/members/m1")
+        let tags = profile.object["tags"] as? [[String: Any]] ?? []
+        #expect(tags.contains { $0["tag"] as? String == "lowered" && $0["value"] as? String == "abc" }, "\(profile.body)")
+        #expect(!tags.contains { $0["tag"] as? String == "bomb" })
         let events = try await s.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") }
         #expect(events == 1)
         try await s.stop()

@@ -20,13 +20,13 @@ final class RuleSandbox {
     init(version: TagVersionRecord, limits: LuaLimits, pluginsDirectory: URL?) throws {
         lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
         snapshot = version.moduleSources
-        lua.resetModules(preloading: snapshot)
+        lua.resetModules(preloading: snapshot, frozen: true)
         rule = try RuleLoader(lua: lua).load(source: version.source, file: version.file)
         plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
     }
 
     /// Re-arms the frozen modules before hooks run (they may `require` more).
     func prepareHooks() {
-        lua.resetModules(preloading: snapshot)
+        lua.resetModules(preloading: snapshot, frozen: true)
     }
 }

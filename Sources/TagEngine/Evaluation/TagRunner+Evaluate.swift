@@ -65,7 +65,10 @@ extension TagRunner {
     ) throws -> RuleValues {
         let started = Date()
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        lua.resetModules(preloading: modules)
+        // An approved version requires only what was frozen with it.
+        lua.resetModules(preloading: modules, frozen: true)
+        // Cancelling the run (an operator, its time limit) stops even a call in progress.
+        ticket?.onStop { [interrupt = lua.interrupt] reason in interrupt.request(reason) }
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
         return try pool.read { db in
             let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)

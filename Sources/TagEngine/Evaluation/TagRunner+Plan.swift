@@ -47,7 +47,8 @@ extension TagRunner {
         let started = Date()
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        lua.resetModules(preloading: modules)
+        // A stored version's snapshot is complete: nothing else may be required.
+        lua.resetModules(preloading: modules, frozen: !modules.isEmpty)
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
         let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
         let deadline = started.addingTimeInterval(TimeInterval(limit))

@@ -182,7 +182,7 @@ public struct OutboxDelivery: Sendable {
             throw DeliveryError(message: "segment \(segment) is no longer active")
         }
         let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        lua.resetModules(preloading: live.version.moduleSources)
+        lua.resetModules(preloading: live.version.moduleSources, frozen: true)
         let rule = try RuleLoader(lua: lua).load(source: live.version.source, file: live.version.file)
         let loader = PluginLoader(lua: lua, directory: pluginsDirectory)
         let definition = try loader.plugin(plugin, snapshot: live.version.moduleSources)
