@@ -31,6 +31,7 @@ static void *tagd_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     void *p = realloc(ptr, nsize);
     if (p == NULL) return NULL;
+    if (nsize > old && (c->grown += nsize - old) >= TAGD_HURRY_BYTES) tagd_hurry(c);
     c->used = c->used - old + nsize;
     if (c->used > c->peak) c->peak = c->used;
     return p;
@@ -64,7 +65,7 @@ int tagd_pcall(lua_State *L, int nargs, int nresults) {
 /* Copies the table at `index` (one level: library tables hold functions). */
 static void push_copy(lua_State *L, int index) {
     index = lua_absindex(L, index);
-    lua_newtable(L);
+    lua_createtable(L, 0, 32);
     lua_pushnil(L);
     while (lua_next(L, index) != 0) {
         lua_pushvalue(L, -2);
@@ -77,7 +78,7 @@ static int safe_load(lua_State *L);
 
 void tagd_push_env(lua_State *L, int loaded) {
     if (loaded != 0) loaded = lua_absindex(L, loaded);
-    lua_newtable(L);
+    lua_createtable(L, 0, 64);
     int env = lua_gettop(L);
     lua_getfield(L, LUA_REGISTRYINDEX, TEMPLATE_KEY);
     int template = lua_gettop(L);
@@ -131,6 +132,7 @@ static int safe_print(lua_State *L) {
     for (int i = 1; i <= n; i++) {
         size_t l;
         const char *s = luaL_tolstring(L, i, &l);
+        tagd_charge(L, 1 + (int64_t)l / 16);
         if (i > 1) fputc('\t', stderr);
         fwrite(s, 1, l, stderr);
         lua_pop(L, 1);

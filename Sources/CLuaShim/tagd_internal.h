@@ -9,6 +9,8 @@
 #define TAGD_HOOK_EVERY 1000
 #define TAGD_WHERE_SIZE 256
 #define TAGD_MESSAGE_SIZE 512
+#define TAGD_HURRY_BYTES (1 << 20)
+#define TAGD_BYTES_PER_UNIT_ALLOCATED 64
 
 /* Why the running call was stopped; once set it stays set (sticky) until the
    host re-arms the state for its next call. */
@@ -27,6 +29,8 @@ typedef struct {
     int64_t budget, spent;
     int64_t wall_limit_ns, deadline_ns;
     int64_t since_clock; /* charged work since the clock was last read */
+    size_t grown;        /* bytes allocated since the limits were last checked early */
+    int hurried;         /* the hook was set to fire at the next instruction */
     int tripped;
     char trip_message[TAGD_MESSAGE_SIZE];
     tagd_interrupt *interrupt;
@@ -48,6 +52,12 @@ void tagd_where(lua_State *L, char *buffer, size_t size);
    budget and checks the deadline and the interrupt; raises (sticky) when a
    limit is exhausted. */
 void tagd_charge(lua_State *L, int64_t units);
+
+/* Called by the allocator after a lot of growth: VM operations such as
+   concatenation do work proportional to the bytes they allocate, so the
+   bytes are charged (1 unit per 64) and the limits are checked at the next
+   instruction rather than up to 1000 instructions later. Async-safe. */
+void tagd_hurry(tagd_ctx *c);
 
 /* Raises the sticky limit error again if the state is tripped. */
 void tagd_reraise_if_tripped(lua_State *L);

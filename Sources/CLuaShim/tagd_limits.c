@@ -81,8 +81,22 @@ static void limit_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     tagd_ctx *c = tagd_ctx_of(L);
     if (c->tripped) raise_tripped(L, c);
+    if (c->hurried) {
+        c->hurried = 0;
+        check_limits(L, c, 1);
+        lua_sethook(L, limit_hook, LUA_MASKCOUNT, TAGD_HOOK_EVERY);
+        return;
+    }
     c->spent += TAGD_HOOK_EVERY;
     check_limits(L, c, 1);
+}
+
+void tagd_hurry(tagd_ctx *c) {
+    c->spent += (int64_t)(c->grown / TAGD_BYTES_PER_UNIT_ALLOCATED);
+    c->grown = 0;
+    if (c->L == NULL || c->tripped) return;
+    c->hurried = 1;
+    lua_sethook(c->L, limit_hook, LUA_MASKCOUNT, 1);
 }
 
 void tagd_charge(lua_State *L, int64_t units) {
@@ -105,6 +119,8 @@ void tagd_arm(lua_State *L, int64_t budget, int64_t wall_limit_ns) {
     c->since_clock = 0;
     c->tripped = TAGD_TRIP_NONE;
     c->trip_message[0] = 0;
+    c->grown = 0;
+    c->hurried = 0;
     c->wall_limit_ns = wall_limit_ns > 0 ? wall_limit_ns : 0;
     c->deadline_ns = c->wall_limit_ns > 0 ? monotonic_ns() + c->wall_limit_ns : 0;
     lua_sethook(L, limit_hook, LUA_MASKCOUNT, TAGD_HOOK_EVERY);
@@ -118,6 +134,7 @@ const char *tagd_trip_message(lua_State *L) { return tagd_ctx_of(L)->trip_messag
 void tagd_clear_trip(lua_State *L) {
     tagd_ctx *c = tagd_ctx_of(L);
     c->tripped = TAGD_TRIP_NONE;
+    c->hurried = 0;
     lua_sethook(L, limit_hook, LUA_MASKCOUNT, TAGD_HOOK_EVERY);
 }
 
@@ -227,11 +244,13 @@ static int charged_call(lua_State *L) {
         double count = (double)luaL_optinteger(L, 2, 0);
         double len = lua_type(L, 1) == LUA_TSTRING ? (double)lua_rawlen(L, 1) : 0;
         double sep = lua_type(L, 3) == LUA_TSTRING ? (double)lua_rawlen(L, 3) : 0;
-        if (count > 0) before += saturate((len * count + sep * (count - 1)) / BYTES_PER_UNIT);
+        if (count > 0) before += saturate((len * count + sep * (count - 1) + count) / BYTES_PER_UNIT);
         break;
     }
     case CHARGE_LENGTH:
         if (lua_type(L, 1) == LUA_TTABLE) before += (int64_t)(lua_rawlen(L, 1) / BYTES_PER_UNIT);
+        if (lua_isinteger(L, 3) && lua_isinteger(L, 4)) /* table.concat(t, sep, i, j) */
+            before += saturate(((double)lua_tointeger(L, 4) - (double)lua_tointeger(L, 3)) / BYTES_PER_UNIT);
         break;
     case CHARGE_SORT:
         if (lua_type(L, 1) == LUA_TTABLE) {

@@ -62,6 +62,10 @@ struct HostileCorpusTests {
         "local t = {} for i = 1, 1000 do t[i] = string.rep('y', 100) end\nfor i = 1, 1e6 do local s = table.concat(t) end",
         "local big = string.rep('z', 100000)\nfor i = 1, 1e6 do local s = string.format('%s%s', big, big) end",
         "local big = string.rep('z', 100000)\nfor i = 1, 1e6 do local s = big:upper() end",
+        "local s = string.rep('', 1e15)",
+        "local s = string.rep('', 1e15, '')",
+        "local t = setmetatable({}, {__index = function() return '' end})\nlocal s = table.concat(t, '', 1, 1e15)",
+        "local big = string.rep('z', 1e6)\nfor i = 1, 1e6 do local s = big .. i end",
     ])
     func bigCWorkIsCharged(source: String) throws {
         try expectStopped(source, kind: .instructionBudget)
@@ -73,6 +77,13 @@ struct HostileCorpusTests {
         let limits = LuaLimits(instructionsPerCall: 0, memoryBytes: 0, wallTimePerCall: .milliseconds(100))
         let error = try expectStopped("local n = 0\nwhile true do n = n + 1 end", kind: .timeout, line: 2, limits: limits)
         #expect(error?.message.hasSuffix("wall-time limit of 0.1 s exceeded") == true)
+    }
+
+    @Test func bigConcatenationsHitTheWallTimePromptly() throws {
+        let limits = LuaLimits(instructionsPerCall: 0, memoryBytes: 0, wallTimePerCall: .milliseconds(200))
+        try expectStopped(
+            "local big = string.rep('z', 20e6)\nfor i = 1, 1e6 do local s = big .. i end", kind: .timeout, line: 2,
+            limits: limits, within: 1.5)
     }
 
     @Test func interruptFromAnotherThreadCancelsTheRunningCall() throws {
