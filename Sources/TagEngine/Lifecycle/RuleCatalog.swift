@@ -38,7 +38,15 @@ public struct RuleCatalog: Sendable {
         return result.sorted()
     }
 
-    // MERGE-CHECKREQUIRES
+    /// Every `require` must name its module with a string literal, so that the
+    /// version can freeze exactly the libraries the rule can load.
+    public static func checkRequires(_ source: String, file: String) throws(RuleError) {
+        for call in LuaSource.requireCalls(in: source) where call.name == nil {
+            throw RuleError(
+                file: file, line: call.line,
+                "require needs a literal module name, as in require \"lib.util\" (a name built at run time cannot be frozen with the version)")
+        }
+    }
 
     /// A segment's reach plugins must exist and accept its configuration.
     static func checkReach(_ rule: RuleDefinition, plugins: PluginLoader) throws(RuleError) {
@@ -80,10 +88,20 @@ public struct RuleCatalog: Sendable {
         let outcome = Result { () throws(RuleError) -> RuleSummary in
             let rule = try loader.load(source: source, file: path)
             try Self.checkReach(rule, plugins: plugins)
-            // MERGE: try Self.checkRequires(source, file: path)
+            try Self.checkRequires(source, file: path)
             return RuleSummary(rule)
         }
-        let modules = lua.requiredModules().merging(plugins.readSources) { $1 }
+        var modules = lua.requiredModules().merging(plugins.readSources) { $1 }
+        // A literal `require` that only runs inside evaluate is frozen too.
+        if let pluginsDirectory {
+            for call in LuaSource.requireCalls(in: source) {
+                guard let name = call.name, modules[name] == nil else { continue }
+                let relative = name.replacingOccurrences(of: ".", with: "/") + ".lua"
+                if let text = try? SafeFile.read(relative, under: pluginsDirectory, shownAs: "plugins/" + relative) {
+                    modules[name] = text
+                }
+            }
+        }
         var file = RuleFile(path: path, source: source, hash: RuleFile.versionHash(source: source, modules: modules), outcome: outcome)
         file.modules = modules
         return file

@@ -22,7 +22,11 @@ struct CheckCommand: ParsableCommand {
             results = files.map { path in
                 let source = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
                 let outcome = FileManager.default.fileExists(atPath: path)
-                    ? Result { () throws(RuleError) -> RuleSummary in try plugins.check(try loader.load(source: source, file: path)) }
+                    ? Result { () throws(RuleError) -> RuleSummary in
+                        let summary = try plugins.check(try loader.load(source: source, file: path))
+                        try RuleCatalog.checkRequires(source, file: path)
+                        return summary
+                    }
                     : .failure(RuleError(file: path, "no such file"))
                 return RuleFile(path: path, source: source, hash: Hashing.sha256Hex(source), outcome: outcome)
             }
