@@ -169,12 +169,19 @@ void tagd_set_interrupt(lua_State *L, tagd_interrupt *i) { tagd_ctx_of(L)->inter
 
 /* MARK: protected calls that cannot swallow a tripped limit */
 
+/* The `true` of a successful call is pushed before the call, so that the
+   results never need a stack slot the call did not reserve. */
 static int sandbox_pcall(lua_State *L) {
     luaL_checkany(L, 1);
-    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-    tagd_reraise_if_tripped(L);
-    lua_pushboolean(L, status == LUA_OK);
+    lua_pushboolean(L, 1);
     lua_insert(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+    tagd_reraise_if_tripped(L);
+    if (status != LUA_OK) {
+        lua_pushboolean(L, 0);
+        lua_pushvalue(L, -2);
+        return 2;
+    }
     return lua_gettop(L);
 }
 
@@ -199,18 +206,17 @@ static int sandbox_xpcall(lua_State *L) {
     lua_pushvalue(L, 2);
     lua_pushcclosure(L, guarded_handler, 1);
     lua_replace(L, 2);
+    lua_pushboolean(L, 1);
     lua_pushvalue(L, 1);
-    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
     int status = lua_pcall(L, n - 2, LUA_MULTRET, 2);
     tagd_reraise_if_tripped(L);
     if (status != LUA_OK) {
         lua_pushboolean(L, 0);
-        lua_insert(L, -2);
+        lua_pushvalue(L, -2);
         return 2;
     }
-    lua_pushboolean(L, 1);
-    lua_insert(L, n + 1);
-    return lua_gettop(L) - n;
+    return lua_gettop(L) - 2;
 }
 
 void tagd_open_protected_calls(lua_State *L) {

@@ -147,6 +147,10 @@ struct HostileCorpusTests {
         #expect(v == .array([false, "boom", false, "h:x"]))
         #expect(try lua.run("return select('#', pcall(function() return 1, 2, 3 end))", chunkName: "n.lua") == 4)
         #expect(try lua.run("return xpcall(function(a, b) return a + b end, print, 2, 3)", chunkName: "x.lua") == true)
+        #expect(try lua.run("return select(2, xpcall(function(a, b) return a + b end, print, 2, 3))", chunkName: "x.lua") == 5)
+        let many = "local t = {} for i = 1, 200000 do t[i] = i end\nreturn select('#', %@(table.unpack, t))"
+        #expect(try lua.run(many.replacingOccurrences(of: "%@", with: "pcall"), chunkName: "m.lua") == 200_001)
+        #expect(try lua.run(many.replacingOccurrences(of: "%@", with: "xpcall").replacingOccurrences(of: "unpack, t", with: "unpack, print, t"), chunkName: "m.lua") == 200_001)
     }
 
     // MARK: 4. No finalizers
