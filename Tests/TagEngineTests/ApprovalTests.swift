@@ -135,6 +135,23 @@ struct ApprovalTests {
         #expect(error?.description.contains("there is no key file") == true)
     }
 
+    @Test func tokensExpireAndRevokedOnesAuthenticateNobody() throws {
+        let store = try TestStore()
+        let tokens = ApiTokens(pool: store.pool)
+        let now = TestStore.asOf
+        let token = try tokens.create(for: "bob", lifetime: 3_600, now: now)
+        #expect(try tokens.user(for: token, now: now + 60)?.name == "bob")
+        #expect(try tokens.user(for: token, now: now + 3_601) == nil)
+        let listed = try #require(try tokens.list(user: "bob").first)
+        #expect(listed.expiresAt == now + 3_600)
+        #expect(throws: PermissionError.self) { try tokens.revoke(id: listed.id, actor: "alice") }  // not hers, not an admin
+        try tokens.revoke(id: listed.id, actor: "root")
+        #expect(try tokens.user(for: token, now: now + 60) == nil)
+        #expect(throws: LifecycleError.self) { try tokens.create(for: "bob", lifetime: 500 * 86_400) }
+        let identity = Identity(pool: store.pool)
+        #expect(throws: PermissionError.self) { try identity.resolve(claimed: nil, token: token, osUser: "nobody") }
+    }
+
     @Test func twoFilesDeclaringOneNameAreRefused() throws {
         let store = try TestStore()
         try store.write("a.lua", Self.rule("1"))

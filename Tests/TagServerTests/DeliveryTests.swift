@@ -78,7 +78,8 @@ struct DeliveryTests {
         #expect(try await s.eventually { try webhooks(s, "delivered") == 3 })
         let state = receiver.state.withLockedValue { $0 }
         #expect(state.effects.count == 3)  // m1, m2, m3 each once
-        #expect(state.attempts.count == 5)  // two of them twice
+        // Two of them twice at least (a slow answer past the request timeout is retried too).
+        #expect(state.attempts.count >= 5)
         #expect(Set(state.attempts).count == 3)
         #expect(state.effects.values.allSatisfy { $0.contains("\"event\":\"entered\"") })
         // The flaky hook is queued for retry, and the plugin error is recorded.

@@ -86,4 +86,32 @@ struct SchedulerTests {
         #expect(live == 0)
         #expect(stopSeconds < 3, "shutdown took \(stopSeconds) s")
     }
+
+    @Test func aSlowTagDoesNotHoldUpAnotherTagsSchedule() async throws {
+        let start = Date()
+        let slow = "local x = 0 for i = 1, 100000 do x = x + i end return m.spend > 0"
+        let s = try await TestServer.start(now: start) { rules, pool in
+            try Self.spender(slow).write(to: rules.appendingPathComponent("spender.lua"), atomically: true, encoding: .utf8)
+            try Self.spender("return m.spend > 0").replacingOccurrences(of: "\"spender\"", with: "\"quick\"")
+                .write(to: rules.appendingPathComponent("quick.lua"), atomically: true, encoding: .utf8)
+            try Self.seed(pool, members: 4_000, now: start)
+        }
+        try s.approve("spender")
+        // The slow tag's run is under way...
+        #expect(try await s.eventually { try s.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE status = 'running'") } == 1 })
+        try s.approve("quick")
+        // ...and the quick tag, due now, runs on the next tick without waiting for it.
+        let approved = Date()
+        #expect(try await s.eventually(3) {
+            try s.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT r.status FROM runs r JOIN tags t ON t.id = r.tag_id WHERE t.name = 'quick'")
+            } == "succeeded"
+        })
+        #expect(Date().timeIntervalSince(approved) < 3)
+        let slowStatus = try await s.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT r.status FROM runs r JOIN tags t ON t.id = r.tag_id WHERE t.name = 'spender'")
+        }
+        #expect(slowStatus == "running")
+        try await s.stop()
+    }
 }
