@@ -114,7 +114,7 @@ public struct OutboxDelivery: Sendable {
                 switch (row.kind, row.channel) {
                 case ("message", "webhook"): try await postWebhook(payload: row.payload, key: row.key)
                 case ("message", "file"): try appendFile(payload: row.payload)
-                case ("hook", _): try rerunHook(row)
+                case ("hook", _): try await OwnThread.run { [self] in try rerunHook(row) }
                 default: throw DeliveryError(message: "unknown outbox entry kind")
                 }
                 try await pool.write { db in

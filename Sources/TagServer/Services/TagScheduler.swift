@@ -71,7 +71,8 @@ public struct TagScheduler: Service {
         defer { inFlight.withLockedValue { running in batch.forEach { running.remove($0) } } }
         let now = state.configuration.clock()
         do {
-            let reports = try await Self.onOwnThread {
+            // A run may take long: a thread of its own, not one that answers requests.
+            let reports = try await OwnThread.run {
                 let live = try state.registry.liveVersions(names: batch)
                 let runner = TagRunner(
                     pool: state.pool, limits: state.configuration.limits, pluginsDirectory: state.configuration.pluginsDirectory)
@@ -87,14 +88,6 @@ public struct TagScheduler: Service {
         for report in reports {
             state.metrics.run(status: report.status, trigger: "schedule", seconds: report.seconds, members: report.members)
             logger.info("\(report.tag): \(report.status) in \(String(format: "%.2f", report.seconds)) s, +\(report.gained) -\(report.lost) ~\(report.changed)\(report.error.map { ": \($0)" } ?? "")")
-        }
-    }
-
-    /// Runs `body` on a new thread: a run may take long, and must not hold a
-    /// thread of the pool that answers requests.
-    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 }
