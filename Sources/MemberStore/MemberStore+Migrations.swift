@@ -30,6 +30,9 @@ extension MemberStore {
             // Member and identity ids are NFC from now on (MemberID.normalize).
             try normalizeStoredIDs(db)
         }
+        migrator.registerMigration("v8-change-tracking") { db in
+            try db.execute(sql: schemaV8)
+        }
         return migrator
     }
 
@@ -46,6 +49,37 @@ extension MemberStore {
         UPDATE api_tokens SET expires_at = created_at + 90 * 86400;
         ALTER TABLE audit_log ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
         ALTER TABLE runs ADD COLUMN cancel_requested TEXT;
+        """
+
+    /// Change tracking for incremental runs: every insert, update or delete of
+    /// an order or event, and every new or updated member, appends the
+    /// member's id to `change_log` (triggers, so every writer is covered);
+    /// `ts` indexes find the rows whose windows lapse between two runs; a
+    /// tag's `feature_snapshots` row keeps its per-member features, marks and
+    /// population fingerprint from its last run.
+    static let schemaV8 = """
+        CREATE TABLE change_log(id INTEGER PRIMARY KEY AUTOINCREMENT, member_id INTEGER NOT NULL);
+        CREATE TRIGGER orders_changed_insert AFTER INSERT ON orders BEGIN INSERT INTO change_log(member_id) VALUES (NEW.member_id); END;
+        CREATE TRIGGER orders_changed_update AFTER UPDATE ON orders BEGIN
+          INSERT INTO change_log(member_id) VALUES (OLD.member_id);
+          INSERT INTO change_log(member_id) SELECT NEW.member_id WHERE NEW.member_id <> OLD.member_id;
+        END;
+        CREATE TRIGGER orders_changed_delete AFTER DELETE ON orders BEGIN INSERT INTO change_log(member_id) VALUES (OLD.member_id); END;
+        CREATE TRIGGER events_changed_insert AFTER INSERT ON events BEGIN INSERT INTO change_log(member_id) VALUES (NEW.member_id); END;
+        CREATE TRIGGER events_changed_update AFTER UPDATE ON events BEGIN
+          INSERT INTO change_log(member_id) VALUES (OLD.member_id);
+          INSERT INTO change_log(member_id) SELECT NEW.member_id WHERE NEW.member_id <> OLD.member_id;
+        END;
+        CREATE TRIGGER events_changed_delete AFTER DELETE ON events BEGIN INSERT INTO change_log(member_id) VALUES (OLD.member_id); END;
+        CREATE TRIGGER members_changed_insert AFTER INSERT ON members BEGIN INSERT INTO change_log(member_id) VALUES (NEW.id); END;
+        CREATE TRIGGER members_changed_update AFTER UPDATE ON members BEGIN INSERT INTO change_log(member_id) VALUES (NEW.id); END;
+        CREATE INDEX orders_ts ON orders(ts);
+        CREATE INDEX events_ts ON events(ts);
+        CREATE INDEX tag_history_tag_id ON tag_history(tag_id, id);
+        CREATE TABLE feature_snapshots(tag_id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, as_of INTEGER NOT NULL, change_mark INTEGER NOT NULL, history_mark INTEGER NOT NULL, stats TEXT NOT NULL, data BLOB NOT NULL);
+        ALTER TABLE runs ADD COLUMN kind TEXT;
+        ALTER TABLE runs ADD COLUMN evaluated INTEGER;
+        ALTER TABLE runs ADD COLUMN reasons TEXT;
         """
 
     /// Reads of tags per day and channel (for the culling review), and the
