@@ -18,6 +18,12 @@ public enum LuaSource {
         return calls
     }
 
+    /// Whether `source` uses the name `name` anywhere outside comments and
+    /// strings (as a variable or as a field, `x.name`).
+    public static func mentions(_ name: String, in source: String) -> Bool {
+        LuaTokenizer(source).tokens().contains { $0.kind == .name(name) }
+    }
+
     /// The string of `f "x"`, `f [[x]]` or `f("x")` for the call at `index`, else `nil`.
     private static func literalArgument(_ tokens: [LuaToken], after index: Int) -> String? {
         func kind(_ offset: Int) -> LuaToken.Kind? {

@@ -101,3 +101,17 @@ extension LuaState {
         return .table(fields)
     }
 }
+
+extension LuaState {
+    /// The number of fixed parameters of the Lua function held by `ref`
+    /// (0 for a C function or a non-function).
+    public func parameterCount(_ ref: LuaRef) -> Int {
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        lua_rawgeti(L, tagd_registryindex(), lua_Integer(ref.slot))
+        guard lua_type(L, -1) == LUA_TFUNCTION else { return 0 }
+        var record = lua_Debug()
+        guard lua_getinfo(L, ">u", &record) != 0 else { return 0 }
+        return Int(record.nparams)
+    }
+}

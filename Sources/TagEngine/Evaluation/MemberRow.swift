@@ -69,9 +69,13 @@ extension LuaValue {
 }
 
 extension RuleEvaluator {
-    /// Calls `body(index, member)` for every member of the table, in order.
-    /// Member rows are streamed only when the rule reads `m.id` or `m.attr`.
-    func forEachMember(in db: Database, _ body: (Int, MemberRow) throws -> Void) throws {
+    /// Calls `body(index, member)` for every member of the table (or those at
+    /// indexes `only`, ascending), in order. Member rows are streamed only
+    /// when the rule reads `m.id` or `m.attr`.
+    func forEachMember(in db: Database, only: [Int]? = nil, _ body: (Int, MemberRow) throws -> Void) throws {
+        if let only {
+            return try forEachMember(in: db, indexes: only, body)
+        }
         guard rule.usesAttributes || rule.usesID else {
             for index in 0..<table.count { try body(index, .anonymous) }
             return
@@ -87,6 +91,25 @@ extension RuleEvaluator {
             guard index < table.count, table.memberIDs[index] == id else { continue }
             try body(index, MemberRow(row: row))
             index += 1
+        }
+    }
+
+    /// ``forEachMember(in:only:_:)`` for a subset: member rows fetched by id, 500 at a time.
+    private func forEachMember(in db: Database, indexes: [Int], _ body: (Int, MemberRow) throws -> Void) throws {
+        guard rule.usesAttributes || rule.usesID else {
+            for index in indexes { try body(index, .anonymous) }
+            return
+        }
+        var start = 0
+        while start < indexes.count {
+            let batch = indexes[start..<min(start + 500, indexes.count)]
+            start += 500
+            let ids = batch.map { String(table.memberIDs[$0]) }.joined(separator: ",")
+            var rows: [Int64: MemberRow] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT \(MemberRow.columns) FROM members WHERE id IN (\(ids))") {
+                rows[row[0]] = MemberRow(row: row)
+            }
+            for index in batch { try body(index, rows[table.memberIDs[index]] ?? .anonymous) }
         }
     }
 }

@@ -45,19 +45,21 @@ final class RuleEvaluator {
     /// - Parameter population: statistics to answer `pop` from (realtime
     ///   evaluation passes those of the last full run); by default they are
     ///   computed over this table.
+    ///   - only: evaluate just these member indexes (ascending); `nil` for all.
+    ///   - mask: the population mask to use as it is (`nil`: computed here).
     @discardableResult
     func evaluate(
-        in db: Database, population: PopulationStats? = nil, stop: () -> RunError? = { nil },
-        sink: (Int, String?) throws -> Void
+        in db: Database, population: PopulationStats? = nil, only: [Int]? = nil, mask: [Bool]? = nil,
+        stop: () -> RunError? = { nil }, sink: (Int, String?) throws -> Void
     ) throws -> PopulationStats {
         if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
-        let included = try rule.population.map { try populationMask($0, in: db) }
+        let included = try mask ?? rule.population.map { try populationMask($0, in: db) }
         let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)
         defer { lua.release(pop) }
         let converter = MemberValue(rule: rule)
         let base = lua.top
-        try forEachMember(in: db) { index, member in
+        try forEachMember(in: db, only: only) { index, member in
             if let stopped = stop() { throw stopped }
             if let included, !included[index] { return try sink(index, nil) }
             lua.pushRef(rule.evaluate)
@@ -106,11 +108,12 @@ final class RuleEvaluator {
         Dictionary(uniqueKeysWithValues: rule.features.map { ($0.name, $0.spec) })
     }
 
-    /// Which members `population(m)` keeps.
-    func populationMask(_ function: LuaRef, in db: Database) throws -> [Bool] {
-        var mask = [Bool](repeating: false, count: table.count)
+    /// Which members `population(m)` keeps: all of them, or only those at
+    /// `only`, starting from `start`.
+    func populationMask(_ function: LuaRef, in db: Database, only: [Int]? = nil, start: [Bool]? = nil) throws -> [Bool] {
+        var mask = start ?? [Bool](repeating: false, count: table.count)
         let base = lua.top
-        try forEachMember(in: db) { index, member in
+        try forEachMember(in: db, only: only) { index, member in
             lua.pushRef(function)
             pushMember(index, member)
             do {

@@ -26,6 +26,13 @@ public struct RunReport: Sendable, Codable {
     public var topValues: [ValueCount]
     /// Why it failed.
     public var error: String?
+    /// `full` (every member evaluated) or `incremental` (from the tag's last snapshot).
+    public var kind: String? = nil
+    /// Members evaluated by this run (all of them for a full run).
+    public var evaluated: Int? = nil
+    /// Members re-computed or re-evaluated, by reason (`changed data`,
+    /// `window expiry`, `dependency`, `days passed`, `population changed`, `full`).
+    public var reasons: [String: Int]? = nil
 
     /// A value and how many members have it.
     public struct ValueCount: Sendable, Codable, Hashable {

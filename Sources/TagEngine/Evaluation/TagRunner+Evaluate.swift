@@ -19,6 +19,14 @@ struct RuleValues: @unchecked Sendable {
     var stats: PopulationStats
     /// Seconds the evaluation took.
     var seconds: Double
+    /// The pass the values come from (its table indexes the members).
+    var pass: RulePass
+    /// The indexes evaluated, ascending (`nil`: every member).
+    var evaluated: [Int]?
+    /// The population mask used (saved with the snapshot).
+    var mask: [Bool]?
+    /// Members evaluated, by reason.
+    var reasons: [String: Int]
 }
 
 /// Groups rules so that each group reads only tags of earlier groups.
@@ -43,7 +51,7 @@ extension TagRunner {
     /// Each rule stops when its ticket does (an operator's cancel, its time
     /// limit) or when `isCancelled` says so (shutdown).
     func evaluateConcurrently(
-        _ rules: [LoadedRule], tickets: [RunTicket], table: FeatureTable, asOf: Int64,
+        _ rules: [LoadedRule], tickets: [RunTicket], passes: [RulePass], asOf: Int64,
         progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) -> [Result<RuleValues, any Error>] {
         let results = Results<RuleValues>(count: rules.count)
@@ -52,7 +60,7 @@ extension TagRunner {
             let ticket = tickets[i]
             results.set(i, Result {
                 try evaluate(
-                    source: sources[i].0, file: sources[i].1, modules: sources[i].2, table: table, asOf: asOf,
+                    source: sources[i].0, file: sources[i].1, modules: sources[i].2, pass: passes[i], asOf: asOf,
                     ticket: ticket, progress: progress, isCancelled: isCancelled)
             })
         }
@@ -60,7 +68,7 @@ extension TagRunner {
     }
 
     private func evaluate(
-        source: String, file: String, modules: [String: String], table: FeatureTable, asOf: Int64, ticket: RunTicket?,
+        source: String, file: String, modules: [String: String], pass: RulePass, asOf: Int64, ticket: RunTicket?,
         progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> RuleValues {
         let started = Date()
@@ -70,9 +78,28 @@ extension TagRunner {
         // Cancelling the run (an operator, its time limit) stops even a call in progress.
         ticket?.onStop { [interrupt = lua.interrupt] reason in interrupt.request(reason) }
         let rule = try RuleLoader(lua: lua).load(source: source, file: file)
+        // Rules that read `pop` (a second parameter) depend on everyone's
+        // features; rules that read `pop.as_of` depend on the clock itself.
+        let usesPop = lua.parameterCount(rule.evaluate) >= 2
+        let usesAsOf = LuaSource.mentions("as_of", in: source)
+        let table = pass.table
         return try pool.read { db in
             let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
             let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
+            var only = pass.changed
+            var reasons = pass.reasons
+            var mask: [Bool]?
+            var maskChanged = false
+            if let changed = pass.changed, let population = rule.population {
+                let start = Self.remap(pass.previous?.mask, from: pass.previous?.table, to: table)
+                let computed = try evaluator.populationMask(population, in: db, only: changed, start: start)
+                maskChanged = changed.contains { computed[$0] != start[$0] }
+                mask = computed
+            }
+            if only != nil, (usesPop && (maskChanged || pass.featuresChanged(rule))) || usesAsOf {
+                only = nil
+                reasons["population changed"] = table.count - (pass.changed?.count ?? 0)
+            }
             var codes = ContiguousArray<Int32>(repeating: -1, count: table.count)
             var words: [String] = []
             var dictionary: [String: Int32] = [:]
@@ -82,11 +109,20 @@ extension TagRunner {
                 if isCancelled() { return .cancelled(name) }
                 return ticket?.stopReason.map { .stopped(name: name, reason: $0) }
             }
-            let stats = try evaluator.evaluate(in: db, stop: stop) { index, value in
+            let stats = try evaluator.evaluate(in: db, only: only, mask: mask, stop: stop) { index, value in
                 if let value { codes[index] = FeatureComputer.code(of: value, dictionary: &dictionary, words: &words) }
                 if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
             }
-            return RuleValues(codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started))
+            return RuleValues(
+                codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started), pass: pass, evaluated: only,
+                mask: stats.included, reasons: reasons)
         }
+    }
+
+    /// A previous population mask carried over to `table`'s members (new members: not kept).
+    static func remap(_ mask: [Bool]?, from previous: FeatureTable?, to table: FeatureTable) -> [Bool] {
+        guard let mask, let previous else { return [Bool](repeating: false, count: table.count) }
+        if previous.memberIDs == table.memberIDs { return mask }
+        return table.memberIDs.map { id in previous.index(of: id).map { mask[$0] } ?? false }
     }
 }

@@ -57,17 +57,17 @@ public struct TagRunner: Sendable {
     /// - Parameter isCancelled: checked every 256 members; when it says
     ///   yes the rule's transaction rolls back and the run is recorded as failed.
     public func run(
-        _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String,
+        _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String, full: Bool = false,
         progress: (@Sendable (Progress) -> Void)? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }
     ) throws -> [RunReport] {
-        try run(versions, asOf: asOf, trigger: trigger, progress: progress, isCancelled: isCancelled, onStats: nil)
+        try run(versions, asOf: asOf, trigger: trigger, full: full, progress: progress, isCancelled: isCancelled, onStats: nil)
     }
 
     /// ``run(_:asOf:trigger:progress:isCancelled:)``, also handing each
     /// successful rule's population statistics to `onStats` (realtime
     /// evaluation keeps them to answer `pop` between full runs).
     func run(
-        _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String,
+        _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String, full: Bool = false,
         progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool,
         onStats: ((String, PopulationStats) -> Void)?
     ) throws -> [RunReport] {
@@ -85,9 +85,17 @@ public struct TagRunner: Sendable {
         }
         loaded = try RunOrder.sort(loaded, name: \.rule.name, dependencies: \.rule.dependencies)
         progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "features"))
-        let features = Set(loaded.flatMap { $0.rule.features.map(\.spec) })
-        let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
-        progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "evaluate"))
+        // The change-log mark comes first: whatever changes after it is seen again next time.
+        let changeMark = try pool.read { db in try FeatureSnapshot.marks(in: db).change }
+        // Rules without a usable snapshot share one full feature pass, made only if needed.
+        let features = loaded.reduce(into: Set<FeatureSpec>()) { $0.formUnion(RulePass.specs(of: $1.rule)) }
+        var fullTable: FeatureTable?
+        func shared() throws -> FeatureTable {
+            if let fullTable { return fullTable }
+            let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
+            fullTable = table
+            return table
+        }
         // Rules evaluate side by side, level by level: a rule waits only for
         // the rules of this run whose tags it reads.
         let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
@@ -97,22 +105,40 @@ public struct TagRunner: Sendable {
                 try begin(item, asOf: asOfSeconds, trigger: trigger, started: started, limitSeconds: limit)
             }
             defer { tickets.forEach { RunControl.shared.end($0, pool: pool) } }
+            // Read after the levels before it wrote: their changes are this level's dependencies.
+            let marks = (change: changeMark, history: try pool.read { db in try FeatureSnapshot.marks(in: db).history })
+            var passes: [RulePass] = []
+            for item in level {
+                let incremental = full ? nil : try pool.read { db in
+                    try RulePass.incremental(
+                        rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOfSeconds,
+                        marks: marks, in: db)
+                }
+                if let incremental {
+                    passes.append(incremental)
+                } else {
+                    let table = try shared()
+                    passes.append(RulePass(
+                        kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks))
+                }
+            }
+            progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "evaluate"))
             let evaluated = evaluateConcurrently(
-                level, tickets: tickets, table: table, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
+                level, tickets: tickets, passes: passes, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
             for (offset, (item, outcome)) in zip(level, evaluated).enumerated() {
                 let ticket = tickets[offset]
                 do {
                     let values = try outcome.get()
                     let writing = Date()
                     var report = try pool.write { db in
-                        try write(values, for: item, runID: ticket.runID, table: table, asOf: asOfSeconds, started: started, in: db)
+                        try write(values, for: item, runID: ticket.runID, asOf: asOfSeconds, started: started, in: db)
                     }
                     report.writeSeconds = Date().timeIntervalSince(writing)
                     report.evaluateSeconds = values.seconds
                     report.seconds = values.seconds + (report.writeSeconds ?? 0)
                     reports.append(report)
                     onStats?(item.rule.name, values.stats)
-                    progress?(Progress(tag: item.rule.name, done: table.count, total: table.count, phase: "done"))
+                    progress?(Progress(tag: item.rule.name, done: values.pass.table.count, total: values.pass.table.count, phase: "done"))
                 } catch {
                     let stopped = ticket.stopReason.map { RunError.stopped(name: item.rule.name, reason: $0) }
                     reports.append(try recordFailure(
@@ -122,23 +148,27 @@ public struct TagRunner: Sendable {
                 }
             }
         }
+        try pool.write { db in try FeatureSnapshot.pruneChangeLog(in: db) }
         return reports
     }
 
     /// Writes one rule's values: only changed members, with history, in the
     /// caller's transaction; a segment's reach hooks run here too.
     private func write(
-        _ values: RuleValues, for item: LoadedRule, runID: Int64, table: FeatureTable, asOf: Int64, started: Date,
-        in db: Database
+        _ values: RuleValues, for item: LoadedRule, runID: Int64, asOf: Int64, started: Date, in db: Database
     ) throws -> RunReport {
         let rule = item.rule
-        guard let tagID = item.tag.id else { throw RunError.store("tag without id") }
-        var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf)
+        let table = values.pass.table
+        guard let tagID = item.tag.id, let versionID = item.version.id else { throw RunError.store("tag without id") }
+        let indexes = values.evaluated ?? Array(0..<table.count)
+        // A few members: load just their live values.
+        let subset = values.evaluated.map { $0.count <= 10_000 ? $0.map { table.memberIDs[$0] } : nil } ?? nil
+        var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf, members: subset)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
         // A first run inserts a row per member into indexes keyed by member:
         // a larger page cache keeps those B-trees in memory (bounded: 128 MiB).
         try db.execute(sql: "PRAGMA cache_size = -131072")
-        for index in 0..<table.count {
+        for index in indexes {
             let code = values.codes[index]
             try writer.accept(member: table.memberIDs[index], value: code < 0 ? nil : values.words[Int(code)])
         }
@@ -151,18 +181,38 @@ public struct TagRunner: Sendable {
             ).dispatch(changes, in: db)
         }
         let t = writer.tracker
+        // The features this run computed, for the next run to start from; in
+        // the same transaction as the values, so they never disagree.
+        try FeatureSnapshot(
+            tagID: tagID, versionID: versionID, asOf: asOf, changeMark: values.pass.marks.change,
+            historyMark: values.pass.marks.history, table: table, mask: values.mask
+        ).save(in: db)
+        let incremental = values.evaluated != nil
+        let covered = incremental ? try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0 : t.covered
+        let top: [RunReport.ValueCount] =
+            incremental
+            ? try Row.fetchAll(
+                db, sql: "SELECT value, count(*) AS n FROM member_tags WHERE tag_id = ? GROUP BY value ORDER BY n DESC, value LIMIT 5",
+                arguments: [tagID]
+            ).map { RunReport.ValueCount(value: $0["value"], count: $0["n"]) }
+            : t.sortedDistribution.prefix(5).map { RunReport.ValueCount(value: $0.value, count: $0.count) }
+        let kind = values.pass.kind
+        let reasons = values.reasons.filter { $0.value > 0 }
+        let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
         let finished = Date()
         try db.execute(
             sql: """
-                UPDATE runs SET finished_at = ?, status = 'succeeded', members = ?, covered = ?, gained = ?, lost = ?, changed = ?
-                WHERE id = ?
+                UPDATE runs SET finished_at = ?, status = 'succeeded', members = ?, covered = ?, gained = ?, lost = ?, changed = ?,
+                kind = ?, evaluated = ?, reasons = ? WHERE id = ?
                 """,
-            arguments: [finished.timeIntervalSince1970, t.members, t.covered, t.gained, t.lost, t.changed, runID])
+            arguments: [
+                finished.timeIntervalSince1970, table.count, covered, t.gained, t.lost, t.changed, kind, indexes.count, reasonsJSON,
+                runID,
+            ])
         return RunReport(
-            tag: rule.name, runID: runID, status: "succeeded", members: t.members, covered: t.covered, gained: t.gained,
-            lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started),
-            topValues: t.sortedDistribution.prefix(5).map { RunReport.ValueCount(value: $0.value, count: $0.count) },
-            error: nil)
+            tag: rule.name, runID: runID, status: "succeeded", members: table.count, covered: covered, gained: t.gained,
+            lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started), topValues: top, error: nil,
+            kind: kind, evaluated: indexes.count, reasons: reasons)
     }
 
     /// Records rule `item` as running (its `runs` row, visible to `tagd cancel`)

@@ -46,7 +46,6 @@ struct FeatureComputer {
         }
         let isText = query.features.map { $0.resultType == .text }
         let isDays = query.features.map { $0.function == .daysSinceLast || $0.function == .daysSinceFirst }
-        let now = Double(asOf)
         var cursor = 0
         let rows = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
         while let row = try rows.next() {
@@ -64,7 +63,7 @@ struct FeatureComputer {
                 case .double(let d): numbers[offset][member] = d
                 default: continue
                 }
-                if isDays[offset] { numbers[offset][member] = ((now - numbers[offset][member]) / 86_400).rounded(.down) }
+                if isDays[offset] { numbers[offset][member] = FeatureSpec.days(from: numbers[offset][member], to: asOf) }
             }
         }
         for (offset, spec) in query.features.enumerated() {

@@ -67,3 +67,21 @@ public struct FeatureSpec: Sendable, Hashable {
         }
     }
 }
+
+extension FeatureSpec {
+    /// For a `days_since` feature, the aggregate of `ts` it is derived from
+    /// (the latest or the earliest row): incremental runs keep it, so that
+    /// whole days can be recounted as time passes without a query.
+    var rawTimestamp: FeatureSpec? {
+        switch function {
+        case .daysSinceLast: FeatureSpec(function: .max, source: source, column: "ts", within: within, filters: filters)
+        case .daysSinceFirst: FeatureSpec(function: .min, source: source, column: "ts", within: within, filters: filters)
+        default: nil
+        }
+    }
+
+    /// Whole days from `timestamp` to `asOf`, as `days_since` counts them.
+    static func days(from timestamp: Double, to asOf: Int64) -> Double {
+        ((Double(asOf) - timestamp) / 86_400).rounded(.down)
+    }
+}

@@ -34,6 +34,8 @@ extension TagRegistry {
                     """, arguments: [now, tag.id])
             try db.execute(sql: "DELETE FROM member_tags WHERE tag_id = ?", arguments: [tag.id])
             let moved = db.changesCount
+            // The next run of a restored tag starts from nothing, not from its old features.
+            try db.execute(sql: "DELETE FROM feature_snapshots WHERE tag_id = ?", arguments: [tag.id])
             tag.state = .retired
             tag.updatedAt = now
             try tag.update(db)

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+
+/// What a tag's last run computed, kept in the store so the next run can
+/// recompute only what changed: every member's feature values (and the raw
+/// timestamps behind `days_since`), the population mask, the as-of time and
+/// the change-log and history marks the run had seen.
+///
+/// Kept in the store rather than in the server's memory so that CLI runs
+/// (another process) are incremental too, and so that it commits atomically
+/// with the run's values: a run killed at any moment leaves both the old
+/// values and the old snapshot, and the next run repairs from there.
+struct FeatureSnapshot {
+    var tagID: Int64
+    var versionID: Int64
+    var asOf: Int64
+    /// `change_log` rows up to this id were seen.
+    var changeMark: Int64
+    /// `tag_history` rows up to this id were seen (dependencies).
+    var historyMark: Int64
+    /// Members and columns, including the raw-timestamp columns.
+    var table: FeatureTable
+    /// Which members `population` kept (`nil`: the rule has none).
+    var mask: [Bool]?
+
+    /// The snapshot of `tagID`, if any and if it holds every one of `specs`.
+    static func load(tagID: Int64, specs: Set<FeatureSpec>, in db: Database) throws -> FeatureSnapshot? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT version_id, as_of, change_mark, history_mark, data FROM feature_snapshots WHERE tag_id = ?",
+            arguments: [tagID])
+        else { return nil }
+        let data: Data = row["data"]
+        // Unreadable, or made for other features: the run is a full one.
+        guard let (ids, mask, byName) = try? SnapshotCoding.decode(data) else { return nil }
+        var table = FeatureTable(memberIDs: ids, columns: [:])
+        for spec in specs {
+            guard let column = byName["\(spec)"] else { return nil }
+            if case .numeric(_, let values) = column {
+                table.columns[spec] = .numeric(spec.resultType, values)
+            } else {
+                table.columns[spec] = column
+            }
+        }
+        return FeatureSnapshot(
+            tagID: tagID, versionID: row["version_id"], asOf: row["as_of"], changeMark: row["change_mark"],
+            historyMark: row["history_mark"], table: table, mask: mask)
+    }
+
+    /// Writes (replaces) the snapshot, in the caller's transaction.
+    func save(in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats, data)
+                VALUES (?, ?, ?, ?, ?, '', ?)
+                """,
+            arguments: [tagID, versionID, asOf, changeMark, historyMark, SnapshotCoding.encode(table, mask: mask)])
+    }
+
+    /// The newest `change_log` and `tag_history` ids visible to `db`.
+    static func marks(in db: Database) throws -> (change: Int64, history: Int64) {
+        (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0,
+         try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM tag_history") ?? 0)
+    }
+
+    /// Drops change-log rows every active tag's snapshot has seen.
+    static func pruneChangeLog(in db: Database) throws {
+        let mark = try Int64.fetchOne(db, sql: """
+            SELECT min(s.change_mark) FROM feature_snapshots s JOIN tags t ON t.id = s.tag_id WHERE t.state = 'active'
+            """)
+        if let mark {
+            try db.execute(sql: "DELETE FROM change_log WHERE id <= ?", arguments: [mark])
+        } else {
+            try db.execute(sql: "DELETE FROM change_log")
+        }
+    }
+}

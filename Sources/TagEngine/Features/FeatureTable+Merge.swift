@@ -1,0 +1,76 @@
+extension FeatureTable {
+    /// This table with the members of `fresh` replaced (or added, in id
+    /// order) by `fresh`'s values, for the columns both have.
+    func merging(_ fresh: FeatureTable) -> FeatureTable {
+        guard fresh.count > 0 else { return self }
+        var ids = ContiguousArray<Int64>()
+        ids.reserveCapacity(count + fresh.count)
+        // Where each merged member's values come from: (true, i) fresh, (false, i) self.
+        var origin = ContiguousArray<(fresh: Bool, index: Int)>()
+        origin.reserveCapacity(count + fresh.count)
+        var a = 0
+        var b = 0
+        while a < count || b < fresh.count {
+            if b < fresh.count, a >= count || fresh.memberIDs[b] <= memberIDs[a] {
+                if a < count, memberIDs[a] == fresh.memberIDs[b] { a += 1 }
+                ids.append(fresh.memberIDs[b])
+                origin.append((true, b))
+                b += 1
+            } else {
+                ids.append(memberIDs[a])
+                origin.append((false, a))
+                a += 1
+            }
+        }
+        var merged = FeatureTable(memberIDs: ids, columns: [:])
+        for (spec, column) in columns {
+            merged.columns[spec] = column.merging(fresh.column(spec), origin: origin)
+        }
+        return merged
+    }
+
+    /// The index of store id `id`, if the member is in the table.
+    func index(of id: Int64) -> Int? {
+        var low = 0
+        var high = memberIDs.count
+        while low < high {
+            let mid = (low + high) / 2
+            if memberIDs[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < memberIDs.count && memberIDs[low] == id ? low : nil
+    }
+}
+
+extension FeatureColumn {
+    /// Values picked from `self` or `fresh` by `origin`.
+    func merging(_ fresh: FeatureColumn, origin: ContiguousArray<(fresh: Bool, index: Int)>) -> FeatureColumn {
+        switch (self, fresh) {
+        case (.numeric(let type, let old), .numeric(_, let new)):
+            return .numeric(type, ContiguousArray(origin.map { $0.fresh ? new[$0.index] : old[$0.index] }))
+        case (.text(let oldCodes, let oldWords), .text(let newCodes, let newWords)):
+            var words = oldWords
+            var dictionary = Dictionary(uniqueKeysWithValues: oldWords.enumerated().map { ($1, Int32($0)) })
+            let remap = newWords.map { FeatureComputer.code(of: $0, dictionary: &dictionary, words: &words) }
+            let codes = origin.map { pick -> Int32 in
+                if !pick.fresh { return oldCodes[pick.index] }
+                let code = newCodes[pick.index]
+                return code < 0 ? -1 : remap[Int(code)]
+            }
+            return .text(ContiguousArray(codes), dictionary: words)
+        default:
+            return fresh
+        }
+    }
+
+    /// Whether member `i` of `self` and member `j` of `other` hold the same value.
+    func sameValue(at i: Int, as other: FeatureColumn, at j: Int) -> Bool {
+        switch (self, other) {
+        case (.numeric(_, let a), .numeric(_, let b)):
+            return a[i] == b[j] || (a[i].isNaN && b[j].isNaN)
+        case (.text, .text):
+            return text(at: i) == other.text(at: j)
+        default:
+            return false
+        }
+    }
+}
