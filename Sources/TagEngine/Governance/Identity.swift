@@ -57,7 +57,7 @@ public struct Identity: Sendable {
 
     /// Audits a refused identity and throws.
     private func refuse(_ actor: String, _ message: String) throws -> Never {
-        try pool.write { db in
+        _ = try pool.write { db in
             try AuditLog.append(db, actor: actor, action: "denied", reason: message, detail: "identity")
         }
         throw PermissionError(actor: actor, action: "identity", tag: nil, message: message)

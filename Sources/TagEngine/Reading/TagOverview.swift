@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// One line of `tagd rules`: a tag's state, versions and last run.
@@ -49,6 +50,12 @@ public struct TagOverview: Sendable, Codable {
         public var changed: Int
         /// Why it failed; `nil` unless it failed.
         public var error: String?
+        /// `full` or `incremental` (`nil` for realtime runs and runs before change tracking).
+        public var kind: String?
+        /// Members the run evaluated (all of them for a full run).
+        public var evaluated: Int?
+        /// Members re-computed or re-evaluated, by reason.
+        public var reasons: [String: Int]?
 
         init(row: Row) {
             id = row["id"]
@@ -64,6 +71,9 @@ public struct TagOverview: Sendable, Codable {
             lost = row["lost"]
             changed = row["changed"]
             error = row["error"]
+            kind = row["kind"]
+            evaluated = row["evaluated"]
+            reasons = (row["reasons"] as String?).flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8)) }
         }
     }
 }

@@ -28,10 +28,11 @@ struct TagCommand: ParsableCommand {
         var values = TextTable("VALUE", "MEMBERS")
         for v in detail.values.prefix(25) { values.add(v.value, Console.count(v.count)) }
         if !detail.values.isEmpty { print(values.rendered) }
-        var runs = TextTable("RUN", "STATUS", "TRIGGER", "AS OF", "TIME", "COVERED", "+", "-", "~")
+        var runs = TextTable("RUN", "STATUS", "TRIGGER", "KIND", "AS OF", "TIME", "EVALUATED", "COVERED", "+", "-", "~")
         for r in detail.runs {
             runs.add(
-                String(r.id), r.status, r.trigger, Console.date(r.asOf), r.seconds.map { String(format: "%.2f s", $0) } ?? "-",
+                String(r.id), r.status, r.trigger, r.kind ?? "-", Console.date(r.asOf),
+                r.seconds.map { String(format: "%.2f s", $0) } ?? "-", r.evaluated.map(Console.count) ?? "-",
                 Console.count(r.covered), Console.count(r.gained), Console.count(r.lost), Console.count(r.changed))
         }
         print(detail.runs.isEmpty ? "no runs yet" : runs.rendered)
