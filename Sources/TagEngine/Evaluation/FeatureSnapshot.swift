@@ -56,6 +56,14 @@ struct FeatureSnapshot {
             arguments: [tagID, versionID, asOf, changeMark, historyMark, SnapshotCoding.encode(table, mask: mask)])
     }
 
+    /// Moves a stored snapshot's as-of time and marks forward without
+    /// rewriting its data (a run in which no member's features moved).
+    func advance(in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ? WHERE tag_id = ?",
+            arguments: [asOf, changeMark, historyMark, tagID])
+    }
+
     /// The newest `change_log` and `tag_history` ids visible to `db`.
     static func marks(in db: Database) throws -> (change: Int64, history: Int64) {
         (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0,

@@ -183,10 +183,14 @@ public struct TagRunner: Sendable {
         let t = writer.tracker
         // The features this run computed, for the next run to start from; in
         // the same transaction as the values, so they never disagree.
-        try FeatureSnapshot(
+        let snapshot = FeatureSnapshot(
             tagID: tagID, versionID: versionID, asOf: asOf, changeMark: values.pass.marks.change,
-            historyMark: values.pass.marks.history, table: table, mask: values.mask
-        ).save(in: db)
+            historyMark: values.pass.marks.history, table: table, mask: values.mask)
+        if values.pass.changed?.isEmpty == true {
+            try snapshot.advance(in: db)  // no member's features moved: only the marks
+        } else {
+            try snapshot.save(in: db)
+        }
         let incremental = values.evaluated != nil
         let covered = incremental ? try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0 : t.covered
         let top: [RunReport.ValueCount] =

@@ -63,16 +63,48 @@ struct BenchCommand: ParsableCommand {
         let features = (featuresDone.get() ?? started).timeIntervalSince(started)
         print(String(format: "features of all rules (one pass per table, tables in parallel): %.2f s", features))
         let sqlSeconds = try HandWrittenSQL.time(pool: pool, asOf: Int64(asOf.timeIntervalSince1970))
-        // The scheduler's usual case: a refresh where few values change.
-        let rerunStarted = Date()
-        let rerun = try TagRunner(pool: pool, pluginsDirectory: URL(fileURLWithPath: plugins)).run(live, asOf: asOf, trigger: "bench")
-        let rerunSeconds = Date().timeIntervalSince(rerunStarted)
-        let changes = rerun.reduce(0) { $0 + $1.gained + $1.lost + $1.changed }
+        let runner = TagRunner(pool: pool, pluginsDirectory: URL(fileURLWithPath: plugins))
+        // A full refresh (every member re-computed and re-evaluated), then the
+        // scheduler's usual case: incremental refreshes at the same as-of.
+        let (fullSeconds, fullRuns) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench", full: true) }
+        let (nothingSeconds, nothingRuns) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench") }
         print(String(format: "tagd run, all shipped tags, first run (every value written): %.2f s", tagdSeconds))
-        print(String(format: "tagd run again, same data (%d changes written): %.2f s", changes, rerunSeconds))
         print(String(format: "hand-written SQL, same features, one query: %.2f s", sqlSeconds))
-        print(String(format: "ratio tagd / SQL: first run %.2fx, refresh %.2fx", tagdSeconds / sqlSeconds, rerunSeconds / sqlSeconds))
+        print(String(format: "ratio tagd / SQL: first run %.2fx, full refresh %.2fx", tagdSeconds / sqlSeconds, fullSeconds / sqlSeconds))
+        print(String(format: "tagd run --full, same data (%d changes): %.2f s", Self.changes(fullRuns), fullSeconds))
+        print(String(format: "incremental refresh, nothing changed (%@ evaluations): %.3f s, %.1fx faster than --full",
+                     Console.count(Self.evaluated(nothingRuns)), nothingSeconds, fullSeconds / nothingSeconds))
+        for share in [0.01, 0.0001] {
+            let changed = max(1, Int(Double(counts.members) * share))
+            try Self.addOrders(pool: pool, members: changed, asOf: asOf)
+            let (seconds, runs) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench") }
+            print(String(format: "incremental refresh after new orders for %@ members (%.2f %%; %@ evaluations): %.3f s, %.1fx faster than --full",
+                         Console.count(changed), share * 100, Console.count(Self.evaluated(runs)), seconds, fullSeconds / seconds))
+        }
         print("peak memory (max RSS): \(PeakMemory.megabytes) MB")
+    }
+}
+
+extension BenchCommand {
+    static func timed<T>(_ body: () throws -> T) throws -> (Double, T) {
+        let started = Date()
+        let value = try body()
+        return (Date().timeIntervalSince(started), value)
+    }
+
+    static func changes(_ reports: [RunReport]) -> Int { reports.reduce(0) { $0 + $1.gained + $1.lost + $1.changed } }
+    static func evaluated(_ reports: [RunReport]) -> Int { reports.reduce(0) { $0 + ($1.evaluated ?? $1.members) } }
+
+    /// One new paid order an hour before the as-of for each of `members` members spread over the store.
+    static func addOrders(pool: DatabasePool, members: Int, asOf: Date) throws {
+        let total = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0 }
+        let step = max(1, total / members)
+        let ts = Int64(asOf.timeIntervalSince1970) - 3_600
+        try pool.write { db in
+            let statement = try db.makeStatement(
+                sql: "INSERT INTO orders(member_id, ts, amount, category, paid) SELECT id, ?, 42, 'pet', 1 FROM members WHERE id = ?")
+            for index in 0..<members { try statement.execute(arguments: [ts, Int64(1 + index * step)]) }
+        }
     }
 }
 
