@@ -189,4 +189,43 @@ struct CLITests {
         #expect(wrong.status != 0)
         #expect(wrong.err.contains("401"), "\(wrong.err)")
     }
+
+    @Test func aRunKilledMidwayLeavesOldValuesAndTheNextRunRepairs() throws {
+        #expect(try tagd("init").status == 0)
+        let orders = (0..<3_000).map { "c\($0),2024-01-\(10 + $0 % 15),\($0 % 50 + 1)" }.joined(separator: "\n")
+        try write("orders.csv", "member,ts,amount\n" + orders + "\n")
+        #expect(try tagd("import", "orders", "orders.csv").status == 0)
+        try write("rules/slow.lua", """
+            return tag "slow" { title = "S", category = "t/s", owner = "crm", kind = "flag", refresh = "daily",
+              features = { spend = sum("orders.amount") },
+              evaluate = function(m) local x = 0 for i = 1, 200000 do x = x + i end return m.spend > 25 end }
+            """)
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        #expect(try tagd("setting", "four_eyes", "off").status == 0)
+        #expect(try tagd("approve", "slow").status == 0)
+        // Kill -9 in the middle of the first run.
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["run", "--as-of", "2024-02-01"]
+        process.currentDirectoryURL = dir
+        process.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        // Nothing half-written: no values, no snapshot.
+        let after = try tagd("tag", "slow", "--json").out
+        #expect(after.contains("\"holders\" : 0"), "\(after)")
+        // The next run repairs: every member evaluated, the right values.
+        let run = try tagd("run", "--as-of", "2024-02-01", "--json")
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("\"kind\" : \"full\""), "\(run.out)")
+        #expect(run.out.contains("\"covered\" : 1500"), "\(run.out)")
+        let again = try tagd("run", "--as-of", "2024-02-01", "--json")
+        #expect(again.out.contains("\"kind\" : \"incremental\""))
+        #expect(again.out.contains("\"evaluated\" : 0"), "\(again.out)")
+    }
 }
