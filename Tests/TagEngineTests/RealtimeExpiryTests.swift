@@ -188,10 +188,30 @@ struct RealtimeExpiryTests {
         #expect(try engine.refreshPopulations(at: refreshed.addingTimeInterval(60)).isEmpty)
     }
 
-    @Test func onlyRulesThatReadPopAreRefreshed() {
-        #expect(RealtimeEngine.readsPop("evaluate = function(m, pop) return pop.mean 'x' end"))
-        #expect(!RealtimeEngine.readsPop("pop_refresh = 'hourly', population = function(m) return true end"))
-        #expect(!RealtimeEngine.readsPop(RealtimeExpiryTests.interest))
+    @Test func readersOfAnExpiredTagFollowIt() throws {
+        let s = try TestStore()
+        _ = try s.store.ingest(members: ["a", "b"].map { MemberInput(externalID: $0) })
+        _ = try s.store.ingest(events: [
+            EventInput(member: "a", ts: TestStore.ago(6.9), type: "cart"),
+            EventInput(member: "b", ts: TestStore.ago(2), type: "cart"),
+        ])
+        try s.write("interest.lua", Self.interest)
+        try s.write("follow.lua", """
+            return tag "follows_interest" {
+              title = "Reads interest_users", category = "behaviour/intent", owner = "crm", kind = "flag",
+              refresh = "realtime",
+              evaluate = function(m) return m.tags.interest_users ~= nil end,
+            }
+            """)
+        try s.approve("interest_users")
+        try s.approve("follows_interest")
+        let engine = engine(s)
+        try engine.reloadIfNeeded(at: s.asOfDate)
+        #expect(try s.values("follows_interest") == ["a": "true", "b": "true"])
+        let outcome = try engine.expire(at: Self.at(0.2))
+        #expect(outcome.changes.map { "\($0.tag):\($0.member)" } == ["interest_users:a", "follows_interest:a"])
+        #expect(try s.values("follows_interest") == ["b": "true"])
+        #expect(try #require(outcome.lags).map { $0.rounded() } == [8_640, 8_640])
     }
 
     @Test("pop_refresh is checked", arguments: [("realtime", "not realtime"), ("sometimes", "pop_refresh")])

@@ -51,3 +51,44 @@ struct RealtimeExpiryServerTests {
         try await s.stop()
     }
 }
+
+@Suite("Realtime population refresh in the server", .serialized)
+struct RealtimePopulationServerTests {
+    @Test func theSchedulerRecomputesStatisticsEachCycle() async throws {
+        let start = Date(timeIntervalSince1970: 1_764_547_200 + 60)
+        let now = Int64(start.timeIntervalSince1970)
+        let s = try await TestServer.start(now: start) { rules, pool in
+            try """
+                return tag "big_spender" {
+                  title = "Above the mean", category = "value/spend", owner = "crm", kind = "flag",
+                  refresh = "realtime", pop_refresh = "hourly",
+                  features = { spend = sum("orders.amount") },
+                  evaluate = function(m, pop) return m.spend > pop.mean "spend" end,
+                }
+                """.write(to: rules.appendingPathComponent("big.lua"), atomically: true, encoding: .utf8)
+            try pool.write { db in
+                for (id, amount) in [(1, 10), (2, 30)] {
+                    try db.execute(
+                        sql: "INSERT INTO members(id, external_id, attrs, created_at, updated_at) VALUES (?, ?, '{}', 0, 0)",
+                        arguments: [id, "m\(id)"])
+                    try db.execute(sql: "INSERT INTO orders(member_id, ts, amount) VALUES (?, ?, ?)", arguments: [id, now - 600, amount])
+                }
+            }
+        }
+        try s.approve("big_spender")
+        let realtime = s.server.state.realtime
+        #expect(try await s.eventually { realtime.populationTimes["big_spender"] == now })
+        // A big order stored without the engine (an import): pop stays as it was until the next slot.
+        try await s.pool.write { db in
+            try db.execute(sql: "INSERT INTO orders(member_id, ts, amount) VALUES (1, ?, 100)", arguments: [now - 300])
+        }
+        s.clock.withLockedValue { $0 = start.addingTimeInterval(1_800) }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(realtime.populationTimes["big_spender"] == now)
+        s.clock.withLockedValue { $0 = start.addingTimeInterval(3_600) }
+        #expect(try await s.eventually { realtime.populationTimes["big_spender"] == now + 3_600 })
+        #expect(try s.server.state.registry.tags(ofMember: 1).first?.value == "true")
+        #expect(try s.server.state.registry.tags(ofMember: 2).isEmpty)
+        try await s.stop()
+    }
+}

@@ -154,9 +154,8 @@ public final class RealtimeEngine: @unchecked Sendable {
     /// `pop_refresh` cycle (default `daily`) has a slot after the time its
     /// statistics were taken: a full `realtime-full` run of those rules at
     /// `now`, as at load. Realtime evaluation and expiry use the fresh
-    /// statistics from then on. A rule whose source never names `pop` has no
-    /// use for statistics and is never refreshed. Returns the runs' reports
-    /// (empty when none was due).
+    /// statistics from then on. Returns the runs' reports (empty when none
+    /// was due).
     @discardableResult
     public func refreshPopulations(at now: Date = Date()) throws -> [RunReport] {
         let (context, current) = try checkout()
@@ -164,7 +163,7 @@ public final class RealtimeEngine: @unchecked Sendable {
         let asOf = Self.seconds(now)
         let marks = lock.withLock { self.marks }
         let due = context.rules.filter { live, sandbox in
-            guard let id = live.version.id, let mark = marks[id], Self.readsPop(live.version.source) else { return false }
+            guard let id = live.version.id, let mark = marks[id] else { return false }
             let schedule = (try? RefreshSchedule(parsing: sandbox.rule.popRefresh)) ?? Self.defaultPopRefresh
             guard let next = schedule.next(after: Date(timeIntervalSince1970: TimeInterval(mark.statsAt))) else { return false }
             return Int64(next.timeIntervalSince1970) <= asOf
@@ -201,27 +200,6 @@ public final class RealtimeEngine: @unchecked Sendable {
             }
             return times
         }
-    }
-
-    /// Whether `source` names `pop` as a whole word (`pop_refresh` and
-    /// `population` do not count; a comment does, which errs on the safe side).
-    static func readsPop(_ source: String) -> Bool {
-        let bytes = Array(source.utf8)
-        func isWord(_ i: Int) -> Bool {
-            guard bytes.indices.contains(i) else { return false }
-            let c = bytes[i]
-            return c == UInt8(ascii: "_") || (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122)
-        }
-        var i = 0
-        while i + 3 <= bytes.count {
-            if bytes[i] == UInt8(ascii: "p"), bytes[i + 1] == UInt8(ascii: "o"), bytes[i + 2] == UInt8(ascii: "p"),
-                !isWord(i - 1), !isWord(i + 3)
-            {
-                return true
-            }
-            i += 1
-        }
-        return false
     }
 
     static let defaultPopRefresh = (try? RefreshSchedule(parsing: "daily"))!

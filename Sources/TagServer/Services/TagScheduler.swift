@@ -42,9 +42,9 @@ public struct TagScheduler: Service {
         }
     }
 
-    /// Reloads realtime rules, refreshes their population statistics when
-    /// their `pop_refresh` slot passed, expires realtime values that time
-    /// alone changed, and returns the due tags not already running,
+    /// Reloads realtime rules, expires realtime values that time alone
+    /// changed, refreshes their population statistics when their
+    /// `pop_refresh` slot passed, and returns the due tags not already running,
     /// grouped so that tags reading one another run together.
     func tick() async -> [[String]] {
         let now = state.configuration.clock()
@@ -66,14 +66,18 @@ public struct TagScheduler: Service {
     }
 
     /// Realtime tags between ingests, on the rule pool: reload after a version
-    /// change, population statistics due by `pop_refresh`, then expiry (values
-    /// whose windows lapsed or whose future-dated rows came due since the last
-    /// tick), so a realtime value is never more than one tick stale.
+    /// change, expiry (values whose windows lapsed, whose future-dated rows
+    /// came due or whose `days_since` crossed a day since the last tick, so a
+    /// realtime value is never more than one tick stale), then the population
+    /// statistics due by `pop_refresh`.
     private func realtimeUpkeep(at now: Date) async {
         do {
             let (reports, expiry) = try await state.ruleWork { () -> ([RunReport], RealtimeOutcome) in
-                let reports = try state.realtime.reloadIfNeeded(at: now) + state.realtime.refreshPopulations(at: now)
-                return (reports, try state.realtime.expire(at: now))
+                // Expiry before the population refresh: it is cheap and bounds staleness
+                // to a tick; a refresh due at the same time is a full run that follows it.
+                let reloaded = try state.realtime.reloadIfNeeded(at: now)
+                let expiry = try state.realtime.expire(at: now)
+                return (reloaded + (try state.realtime.refreshPopulations(at: now)), expiry)
             }
             log(reports)
             state.metrics.expiry(members: expiry.members, lags: expiry.lags ?? [], errors: expiry.errors.count)
