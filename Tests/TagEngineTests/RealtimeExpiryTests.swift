@@ -195,7 +195,7 @@ struct RealtimeExpiryTests {
             EventInput(member: "a", ts: TestStore.ago(6.9), type: "cart"),
             EventInput(member: "b", ts: TestStore.ago(2), type: "cart"),
         ])
-        try s.write("interest.lua", Self.interest)
+        try s.write("interest.lua", Self.interest.replacingOccurrences(of: "refresh = \"realtime\",", with: "refresh = \"realtime\", pop_refresh = \"hourly\","))
         try s.write("follow.lua", """
             return tag "follows_interest" {
               title = "Reads interest_users", category = "behaviour/intent", owner = "crm", kind = "flag",
@@ -212,6 +212,10 @@ struct RealtimeExpiryTests {
         #expect(outcome.changes.map { "\($0.tag):\($0.member)" } == ["interest_users:a", "follows_interest:a"])
         #expect(try s.values("follows_interest") == ["b": "true"])
         #expect(try #require(outcome.lags).map { $0.rounded() } == [8_640, 8_640])
+        // interest_users's hourly statistics come due; its reader (daily) runs with it.
+        let reports = try engine.refreshPopulations(at: Date(timeIntervalSince1970: TimeInterval(TestStore.asOf + 3_601)))
+        #expect(reports.map(\.tag).sorted() == ["follows_interest", "interest_users"])
+        #expect(try engine.refreshPopulations(at: Date(timeIntervalSince1970: TimeInterval(TestStore.asOf + 3_700))).isEmpty)
     }
 
     @Test("pop_refresh is checked", arguments: [("realtime", "not realtime"), ("sometimes", "pop_refresh")])

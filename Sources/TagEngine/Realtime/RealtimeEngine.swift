@@ -153,7 +153,8 @@ public final class RealtimeEngine: @unchecked Sendable {
     /// Recomputes the population statistics of every realtime rule whose
     /// `pop_refresh` cycle (default `daily`) has a slot after the time its
     /// statistics were taken: a full `realtime-full` run of those rules at
-    /// `now`, as at load. Realtime evaluation and expiry use the fresh
+    /// `now`, as at load, together with the realtime rules that read them
+    /// through `m.tags`. Realtime evaluation and expiry use the fresh
     /// statistics from then on. Returns the runs' reports (empty when none
     /// was due).
     @discardableResult
@@ -162,13 +163,19 @@ public final class RealtimeEngine: @unchecked Sendable {
         defer { checkin(context) }
         let asOf = Self.seconds(now)
         let marks = lock.withLock { self.marks }
-        let due = context.rules.filter { live, sandbox in
+        var names = Set(context.rules.filter { live, sandbox in
             guard let id = live.version.id, let mark = marks[id] else { return false }
             let schedule = (try? RefreshSchedule(parsing: sandbox.rule.popRefresh)) ?? Self.defaultPopRefresh
             guard let next = schedule.next(after: Date(timeIntervalSince1970: TimeInterval(mark.statsAt))) else { return false }
             return Int64(next.timeIntervalSince1970) <= asOf
-        }.map(\.0)
-        guard !due.isEmpty else { return [] }
+        }.map(\.1.rule.name))
+        guard !names.isEmpty else { return [] }
+        // A realtime rule reading a refreshed one through m.tags runs with it
+        // (rules are in dependency order, so one pass collects the readers of readers).
+        for (_, sandbox) in context.rules where !Set(sandbox.rule.dependencies).isDisjoint(with: names) {
+            names.insert(sandbox.rule.name)
+        }
+        let due = context.rules.filter { names.contains($0.1.rule.name) }.map(\.0)
         var stats: [String: PopulationStats] = [:]
         let reports = try TagRunner(pool: pool, limits: limits, pluginsDirectory: pluginsDirectory)
             .run(due, asOf: now, trigger: "realtime-full", progress: nil, isCancelled: { false }) { name, s in stats[name] = s }
