@@ -22,6 +22,11 @@ public struct RealtimeOutcome: Sendable, Codable {
     public var changes: [Change] = []
     /// Rules that failed (their values are untouched), with the error.
     public var errors: [String] = []
+    /// For an expiry (``RealtimeEngine/expire(at:)``): per changed value, the
+    /// seconds between the moment the member's window lapsed (a row's
+    /// `ts + within`, a row dated in the future coming due, a day boundary of
+    /// `days_since`) and the expiry that changed it; `nil` after an ingest.
+    public var lags: [Double]?
     /// Wall time.
     public var seconds: Double = 0
 }

@@ -2,24 +2,29 @@ import Foundation
 import GRDB
 
 /// Evaluates one realtime rule for a few members and writes the changes,
-/// with a `realtime` run row when anything changed.
+/// with a run row (trigger `realtime`, or `expiry` when time alone moved a
+/// window) when anything changed.
 struct RealtimeWriter {
     let sandbox: RuleSandbox
     var rule: RuleDefinition { sandbox.rule }
     let tag: (tag: TagRecord, version: TagVersionRecord)
     let stats: PopulationStats?
     let asOf: Int64
+    let trigger: String
 
     init(
-        sandbox: RuleSandbox, tag: (tag: TagRecord, version: TagVersionRecord), stats: PopulationStats?, asOf: Int64
+        sandbox: RuleSandbox, tag: (tag: TagRecord, version: TagVersionRecord), stats: PopulationStats?, asOf: Int64,
+        trigger: String = "realtime"
     ) {
         self.sandbox = sandbox
         self.tag = tag
         self.stats = stats
         self.asOf = asOf
+        self.trigger = trigger
     }
 
-    func apply(members: [Int64], in db: Database) throws -> [RealtimeOutcome.Change] {
+    /// The changes, each with the member's store id.
+    func apply(members: [Int64], in db: Database) throws -> [(member: Int64, change: RealtimeOutcome.Change)] {
         guard let tagID = tag.tag.id else { return [] }
         let started = Date()
         let table = try FeatureComputer(asOf: asOf).compute(Set(rule.features.map(\.spec)), in: db, members: members)
@@ -30,8 +35,8 @@ struct RealtimeWriter {
         // The run row goes in first (history rows point at it) and comes out
         // again when nothing changed, which is the common case.
         try db.execute(
-            sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, 'realtime', ?, ?, 'running')",
-            arguments: [tagID, tag.version.id, asOf, started.timeIntervalSince1970])
+            sql: "INSERT INTO runs(tag_id, version_id, trigger, as_of, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
+            arguments: [tagID, tag.version.id, trigger, asOf, started.timeIntervalSince1970])
         let runID = db.lastInsertedRowID
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf, members: members)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
@@ -51,8 +56,8 @@ struct RealtimeWriter {
             externalIDs[row[0]] = row[1]
         }
         let changes = changed.map {
-            RealtimeOutcome.Change(
-                tag: rule.name, member: externalIDs[$0.member] ?? String($0.member), change: $0.change.rawValue, old: $0.old, new: $0.new)
+            ($0.member, RealtimeOutcome.Change(
+                tag: rule.name, member: externalIDs[$0.member] ?? String($0.member), change: $0.change.rawValue, old: $0.old, new: $0.new))
         }
         if let reach = writer.changes {
             sandbox.prepareHooks()

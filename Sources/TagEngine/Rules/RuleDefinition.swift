@@ -19,6 +19,10 @@ public struct RuleDefinition: Sendable {
     public var values: [String]
     /// The refresh cycle as declared (`daily at 02:00`, `realtime`, a cron expression...).
     public var refresh: String
+    /// How often a realtime tag's population statistics (`pop`) are
+    /// recomputed by a full run (`pop_refresh`, a refresh cycle such as
+    /// `daily`, `hourly`, `every 15m`; default `daily`). Ignored by scheduled tags.
+    public var popRefresh: String = "daily"
     /// Optional longer description.
     public var description: String?
     /// The declared features, by name, in name order.

@@ -12,10 +12,11 @@ struct RuleParser {
 
     static let knownFields: Set<String> = [
         "title", "category", "owner", "kind", "values", "refresh", "features", "evaluate", "population",
-        "description", RuleDSL.marker,
+        "description", "pop_refresh", RuleDSL.marker,
     ]
     static let knownSegmentFields: Set<String> = [
-        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", RuleDSL.marker,
+        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", "pop_refresh",
+        RuleDSL.marker,
     ]
     static let reservedFeatureNames: Set<String> = ["id", "attr", "tags"]
 
@@ -65,6 +66,13 @@ struct RuleParser {
         rule.usesID = Self.readsID(source)
         rule.isSegment = isSegment
         rule.reach = try reach()
+        if fields["pop_refresh"] != nil {
+            let text = try requiredString("pop_refresh")
+            let schedule: RefreshSchedule
+            do { schedule = try RefreshSchedule(parsing: text) } catch { throw fail("pop_refresh: \(error)") }
+            if schedule.isRealtime { throw fail("pop_refresh must be a cycle such as daily, hourly or every 15m, not realtime") }
+            rule.popRefresh = text
+        }
         return rule
     }
 

@@ -13,6 +13,10 @@ public final class ServerMetrics: Sendable {
         .milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300),
     ]
 
+    private static let expiryBuckets: [Duration] = [
+        .seconds(1), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(900), .seconds(3600),
+    ]
+
     /// Creates the metrics.
     public init() {}
 
@@ -48,6 +52,16 @@ public final class ServerMetrics: Sendable {
     func realtime(seconds: Double, errors: Int) {
         histogram("realtime_latency", "Time to re-evaluate realtime tags after an ingest", [], Self.latencyBuckets)
             .record(.nanoseconds(Int64(seconds * 1e9)))
+        if errors > 0 { counter("rule_errors", "Rule runs and realtime evaluations that failed").increment(by: Int64(errors)) }
+    }
+
+    /// A realtime expiry pass: members re-evaluated, and per changed value the
+    /// seconds between its window lapsing and the change.
+    func expiry(members: Int, lags: [Double], errors: Int) {
+        counter("realtime_expiry_members", "Members re-evaluated by realtime expiry").increment(by: Int64(members))
+        let histogram = histogram(
+            "realtime_expiry_lag", "Time between a realtime window lapsing and the value changing", [], Self.expiryBuckets)
+        for lag in lags { histogram.record(.nanoseconds(Int64(max(0, lag) * 1e9))) }
         if errors > 0 { counter("rule_errors", "Rule runs and realtime evaluations that failed").increment(by: Int64(errors)) }
     }
 

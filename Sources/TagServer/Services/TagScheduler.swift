@@ -42,16 +42,15 @@ public struct TagScheduler: Service {
         }
     }
 
-    /// Reloads realtime rules and returns the due tags not already running,
+    /// Reloads realtime rules, expires realtime values that time alone
+    /// changed, refreshes their population statistics when their
+    /// `pop_refresh` slot passed, and returns the due tags not already running,
     /// grouped so that tags reading one another run together.
     func tick() async -> [[String]] {
         let now = state.configuration.clock()
         do {
-            let (realtime, due) = try await state.blocking { () -> ([RunReport], [DueTag]) in
-                let realtime = try state.realtime.reloadIfNeeded(at: now)
-                return (realtime, try state.registry.dueTags(at: now).filter { $0.isDue && !$0.isRealtime })
-            }
-            log(realtime)
+            await realtimeUpkeep(at: now)
+            let due = try await state.blocking { try state.registry.dueTags(at: now).filter { $0.isDue && !$0.isRealtime } }
             let lag = due.compactMap(\.dueSince).map { now.timeIntervalSince1970 - Double($0) }.max() ?? 0
             if !due.isEmpty { state.metrics.schedulerLag(seconds: max(0, lag)) }
             let names = inFlight.withLockedValue { running in due.map(\.name).filter { !running.contains($0) } }
@@ -63,6 +62,32 @@ public struct TagScheduler: Service {
         } catch {
             logger.error("scheduler tick failed: \(error)")
             return []
+        }
+    }
+
+    /// Realtime tags between ingests, on the rule pool: reload after a version
+    /// change, expiry (values whose windows lapsed, whose future-dated rows
+    /// came due or whose `days_since` crossed a day since the last tick, so a
+    /// realtime value is never more than one tick stale), then the population
+    /// statistics due by `pop_refresh`.
+    private func realtimeUpkeep(at now: Date) async {
+        do {
+            let (reports, expiry) = try await state.ruleWork { () -> ([RunReport], RealtimeOutcome) in
+                // Expiry before the population refresh: it is cheap and bounds staleness
+                // to a tick; a refresh due at the same time is a full run that follows it.
+                let reloaded = try state.realtime.reloadIfNeeded(at: now)
+                let expiry = try state.realtime.expire(at: now)
+                return (reloaded + (try state.realtime.refreshPopulations(at: now)), expiry)
+            }
+            log(reports)
+            state.metrics.expiry(members: expiry.members, lags: expiry.lags ?? [], errors: expiry.errors.count)
+            if !expiry.changes.isEmpty || !expiry.errors.isEmpty {
+                let lags = (expiry.lags ?? []).sorted()
+                let worst = lags.last.map { String(format: ", lag max %.0f s", $0) } ?? ""
+                logger.info("realtime expiry: \(expiry.members) members re-evaluated, \(expiry.changes.count) values changed\(worst) in \(String(format: "%.3f", expiry.seconds)) s\(expiry.errors.isEmpty ? "" : ", errors: \(expiry.errors.joined(separator: "; "))")")
+            }
+        } catch {
+            logger.error("realtime upkeep failed: \(error)")
         }
     }
 
