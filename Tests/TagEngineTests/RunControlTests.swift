@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MemberStore
+import Synchronization
 import Testing
 
 @testable import TagEngine
@@ -50,18 +51,25 @@ struct RunControlTests {
         #expect(try store.values("fast").count == 2_000)
     }
 
-    @Test func anOperatorCancelsARunningRunFromAnotherConnection() async throws {
+    @Test func anOperatorCancelsARunningRunFromAnotherConnection() throws {
         let store = try store(members: 3_000)
-        let run = Task.detached { try store.run(["slow"]) }
+        // The run on a thread of its own, as another process would run it.
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<[RunReport]>([])
+        Thread.detachNewThread {
+            outcome.withLock { $0 = (try? store.run(["slow"])) ?? [] }
+            finished.signal()
+        }
         var runID: Int64?
-        for _ in 0..<100 where runID == nil {
-            try await Task.sleep(for: .milliseconds(50))
-            runID = try await store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE status = 'running'") }
+        for _ in 0..<600 where runID == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            runID = try store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE status = 'running'") }
         }
         let id = try #require(runID)
         // What `tagd cancel` does from another process: a request in the run's row.
-        try await store.pool.write { db in try db.execute(sql: "UPDATE runs SET cancel_requested = 'cancelled by alice' WHERE id = ?", arguments: [id]) }
-        let reports = try await run.value
+        try store.pool.write { db in try db.execute(sql: "UPDATE runs SET cancel_requested = 'cancelled by alice' WHERE id = ?", arguments: [id]) }
+        finished.wait()
+        let reports = outcome.withLock { $0 }
         #expect(reports.first?.status == "cancelled")
         #expect(reports.first?.error?.contains("cancelled by alice") == true)
         #expect(try store.values("slow").isEmpty)

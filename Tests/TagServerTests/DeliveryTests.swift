@@ -75,7 +75,7 @@ struct DeliveryTests {
         let receiver = try await WebhookReceiver.start(failFirst: 2)
         let s = try await TestServer.start { rules, pool in try prepare(rules, pool, url: receiver.url) }
         try runAll(s)
-        #expect(try await s.eventually { try webhooks(s, "delivered") == 3 })
+        #expect(try await s.eventually(60) { try webhooks(s, "delivered") == 3 })
         let state = receiver.state.withLockedValue { $0 }
         #expect(state.effects.count == 3)  // m1, m2, m3 each once
         // Two of them twice at least (a slow answer past the request timeout is retried too).

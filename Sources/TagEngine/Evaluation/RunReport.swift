@@ -31,7 +31,7 @@ public struct RunReport: Sendable, Codable {
     /// Members evaluated by this run (all of them for a full run).
     public var evaluated: Int? = nil
     /// Members re-computed or re-evaluated, by reason (`changed data`,
-    /// `window expiry`, `dependency`, `days passed`, `population changed`, `full`).
+    /// `window expiry`, `dependency`, `days passed`, `population changed`, `as-of moved`, `full`).
     public var reasons: [String: Int]? = nil
 
     /// A value and how many members have it.

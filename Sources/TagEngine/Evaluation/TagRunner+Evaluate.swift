@@ -96,9 +96,12 @@ extension TagRunner {
                 maskChanged = changed.contains { computed[$0] != start[$0] }
                 mask = computed
             }
-            if only != nil, (usesPop && (maskChanged || pass.featuresChanged(rule))) || usesAsOf {
+            if only != nil, usesPop, maskChanged || pass.featuresChanged(rule) {
                 only = nil
                 reasons["population changed"] = table.count - (pass.changed?.count ?? 0)
+            } else if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
+                only = nil
+                reasons["as-of moved"] = table.count - (pass.changed?.count ?? 0)
             }
             var codes = ContiguousArray<Int32>(repeating: -1, count: table.count)
             var words: [String] = []

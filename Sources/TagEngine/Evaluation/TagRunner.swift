@@ -183,9 +183,12 @@ public struct TagRunner: Sendable {
         let t = writer.tracker
         // The features this run computed, for the next run to start from; in
         // the same transaction as the values, so they never disagree.
+        // Only this rule's own columns (a full pass shares one table between rules).
+        var own = FeatureTable(memberIDs: table.memberIDs, columns: [:])
+        for spec in RulePass.specs(of: rule) { own.columns[spec] = table.column(spec) }
         let snapshot = FeatureSnapshot(
             tagID: tagID, versionID: versionID, asOf: asOf, changeMark: values.pass.marks.change,
-            historyMark: values.pass.marks.history, table: table, mask: values.mask)
+            historyMark: values.pass.marks.history, table: own, mask: values.mask)
         if values.pass.changed?.isEmpty == true {
             try snapshot.advance(in: db)  // no member's features moved: only the marks
         } else {
