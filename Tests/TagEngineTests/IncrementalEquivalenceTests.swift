@@ -137,4 +137,23 @@ struct IncrementalEquivalenceTests {
         #expect((kinds["incremental"] ?? 0) > steps, "\(kinds)")
         print("incremental equivalence: \(steps) steps, runs by kind \(kinds)")
     }
+
+    @Test func valuesChangedOutsideRunsMakeTheNextRunFull() throws {
+        let store = try TestStore()
+        try store.seed()
+        try store.write("buyer.lua", RunSafetyTests.good)
+        try store.approve("buyer")
+        #expect(try store.run().first?.kind == "full")
+        #expect(try store.run().first?.kind == "incremental")
+        #expect(try store.run().first?.evaluated == 0)
+        // Someone deletes the live values by hand: the snapshot no longer describes them.
+        try store.pool.write { db in try db.execute(sql: "DELETE FROM member_tags") }
+        let repaired = try #require(try store.run().first)
+        #expect(repaired.kind == "full")
+        #expect(try store.values("buyer") == ["a": "true", "b": "true"])
+        // An as-of earlier than the last run's is a full run too.
+        let earlier = try store.runner.run(
+            try store.registry.liveVersions(), asOf: store.asOfDate.addingTimeInterval(-86_400), trigger: "test")
+        #expect(earlier.first?.kind == "full")
+    }
 }

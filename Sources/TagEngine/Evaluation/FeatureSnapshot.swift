@@ -22,13 +22,21 @@ struct FeatureSnapshot {
     var table: FeatureTable
     /// Which members `population` kept (`nil`: the rule has none).
     var mask: [Bool]?
+    /// How many live values the tag had when the snapshot was taken: a
+    /// different count at the next run means the values were changed outside
+    /// runs (deleted by hand, written by realtime evaluation), and the run
+    /// is a full one.
+    var covered: Int = 0
 
     /// The snapshot of `tagID`, if any and if it holds every one of `specs`.
     static func load(tagID: Int64, specs: Set<FeatureSpec>, in db: Database) throws -> FeatureSnapshot? {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT version_id, as_of, change_mark, history_mark, data FROM feature_snapshots WHERE tag_id = ?",
+            db, sql: "SELECT version_id, as_of, change_mark, history_mark, stats, data FROM feature_snapshots WHERE tag_id = ?",
             arguments: [tagID])
         else { return nil }
+        let covered = Int(row["stats"] as String) ?? -1
+        let live = try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0
+        guard covered == live else { return nil }
         let data: Data = row["data"]
         // Unreadable, or made for other features: the run is a full one.
         guard let (ids, mask, byName) = try? SnapshotCoding.decode(data) else { return nil }
@@ -43,7 +51,7 @@ struct FeatureSnapshot {
         }
         return FeatureSnapshot(
             tagID: tagID, versionID: row["version_id"], asOf: row["as_of"], changeMark: row["change_mark"],
-            historyMark: row["history_mark"], table: table, mask: mask)
+            historyMark: row["history_mark"], table: table, mask: mask, covered: covered)
     }
 
     /// Writes (replaces) the snapshot, in the caller's transaction.
@@ -51,17 +59,17 @@ struct FeatureSnapshot {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats, data)
-                VALUES (?, ?, ?, ?, ?, '', ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [tagID, versionID, asOf, changeMark, historyMark, SnapshotCoding.encode(table, mask: mask)])
+            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), SnapshotCoding.encode(table, mask: mask)])
     }
 
     /// Moves a stored snapshot's as-of time and marks forward without
     /// rewriting its data (a run in which no member's features moved).
     func advance(in db: Database) throws {
         try db.execute(
-            sql: "UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ? WHERE tag_id = ?",
-            arguments: [asOf, changeMark, historyMark, tagID])
+            sql: "UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ?, stats = ? WHERE tag_id = ?",
+            arguments: [asOf, changeMark, historyMark, String(covered), tagID])
     }
 
     /// The newest `change_log` and `tag_history` ids visible to `db`.

@@ -183,19 +183,19 @@ public struct TagRunner: Sendable {
         let t = writer.tracker
         // The features this run computed, for the next run to start from; in
         // the same transaction as the values, so they never disagree.
+        let incremental = values.evaluated != nil
+        let covered = incremental ? (values.pass.previous?.covered ?? 0) + t.gained - t.lost : t.covered
         // Only this rule's own columns (a full pass shares one table between rules).
         var own = FeatureTable(memberIDs: table.memberIDs, columns: [:])
         for spec in RulePass.specs(of: rule) { own.columns[spec] = table.column(spec) }
         let snapshot = FeatureSnapshot(
             tagID: tagID, versionID: versionID, asOf: asOf, changeMark: values.pass.marks.change,
-            historyMark: values.pass.marks.history, table: own, mask: values.mask)
+            historyMark: values.pass.marks.history, table: own, mask: values.mask, covered: covered)
         if values.pass.changed?.isEmpty == true {
             try snapshot.advance(in: db)  // no member's features moved: only the marks
         } else {
             try snapshot.save(in: db)
         }
-        let incremental = values.evaluated != nil
-        let covered = incremental ? try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0 : t.covered
         let top: [RunReport.ValueCount] =
             incremental
             ? try Row.fetchAll(

@@ -32,12 +32,18 @@ public final class ServerMetrics: Sendable {
         registry.makeDurationHistogram(descriptor: Self.name(metric, "seconds", help), labels: labels, buckets: buckets)
     }
 
-    /// A finished run, by status and trigger.
-    func run(status: String, trigger: String, seconds: Double, members: Int) {
+    /// A finished run, by status and trigger, with its kind (full or
+    /// incremental) and the members it evaluated, by reason.
+    func run(status: String, trigger: String, seconds: Double, members: Int, kind: String? = nil, reasons: [String: Int] = [:]) {
         counter("runs", "Rule runs by outcome and trigger", [("status", status), ("trigger", trigger)]).increment()
         histogram("run_duration", "Wall time of rule runs", [("trigger", trigger)], Self.runBuckets)
             .record(.nanoseconds(Int64(seconds * 1e9)))
         counter("members_evaluated", "Members evaluated by rule runs").increment(by: Int64(members))
+        if let kind { counter("runs_by_kind", "Rule runs by kind: full or incremental", [("kind", kind)]).increment() }
+        for (reason, count) in reasons where count > 0 {
+            counter("run_members", "Members re-computed or re-evaluated by runs, by reason", [("reason", reason)])
+                .increment(by: Int64(count))
+        }
         if status != "succeeded" { counter("rule_errors", "Rule runs and realtime evaluations that failed").increment() }
     }
 

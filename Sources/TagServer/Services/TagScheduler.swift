@@ -111,7 +111,9 @@ public struct TagScheduler: Service {
 
     private func log(_ reports: [RunReport]) {
         for report in reports {
-            state.metrics.run(status: report.status, trigger: "schedule", seconds: report.seconds, members: report.members)
+            state.metrics.run(
+                status: report.status, trigger: "schedule", seconds: report.seconds, members: report.evaluated ?? report.members,
+                kind: report.kind, reasons: report.reasons ?? [:])
             logger.info("\(report.tag): \(report.status) in \(String(format: "%.2f", report.seconds)) s, +\(report.gained) -\(report.lost) ~\(report.changed)\(report.error.map { ": \($0)" } ?? "")")
         }
     }
