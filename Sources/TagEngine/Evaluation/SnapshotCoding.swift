@@ -43,18 +43,19 @@ enum SnapshotCoding {
 
     /// The members, the mask and the columns by feature description.
     static func decode(_ data: Data) throws -> (ContiguousArray<Int64>, [Bool]?, [String: FeatureColumn]) {
+        try data.withUnsafeBytes { raw in try decode(raw) }
+    }
+
+    /// ``decode(_:)`` over the bytes in place (a snapshot is tens of MB: no copy).
+    private static func decode(_ bytes: UnsafeRawBufferPointer) throws -> (ContiguousArray<Int64>, [Bool]?, [String: FeatureColumn]) {
         var offset = 0
-        let bytes = [UInt8](data)
-        func take(_ n: Int) throws -> ArraySlice<UInt8> {
+        func take(_ n: Int) throws -> UnsafeRawBufferPointer {
             guard n >= 0, offset + n <= bytes.count else { throw Corrupt() }
             defer { offset += n }
-            return bytes[offset..<offset + n]
+            return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
         }
         func int() throws -> Int64 {
-            var v: Int64 = 0
-            let slice = try take(8)
-            withUnsafeMutableBytes(of: &v) { $0.copyBytes(from: slice) }
-            return Int64(littleEndian: v)
+            Int64(littleEndian: try take(8).loadUnaligned(as: Int64.self))
         }
         func string() throws -> String {
             let n = try int()
@@ -63,9 +64,10 @@ enum SnapshotCoding {
         }
         func array<T>(_ count: Int, of: T.Type) throws -> ContiguousArray<T> {
             let slice = try take(count * MemoryLayout<T>.stride)
-            var result = ContiguousArray<T>(unsafeUninitializedCapacity: count) { _, initialized in initialized = 0 }
-            slice.withUnsafeBytes { raw in result.append(contentsOf: raw.bindMemory(to: T.self)) }
-            return result
+            return ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: slice)
+                initialized = count
+            }
         }
         guard try int() == 1 else { throw Corrupt() }
         let count = Int(try int())
