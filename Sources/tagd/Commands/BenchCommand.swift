@@ -81,6 +81,7 @@ struct BenchCommand: ParsableCommand {
             print(String(format: "incremental refresh after new orders for %@ members (%.2f %%; %@ evaluations): %.3f s, %.1fx faster than --full",
                          Console.count(changed), share * 100, Console.count(Self.evaluated(runs)), seconds, fullSeconds / seconds))
         }
+        try Self.expiry(pool: pool, plugins: plugins, asOf: asOf)
         print("peak memory (max RSS): \(PeakMemory.megabytes) MB")
     }
 }
@@ -94,6 +95,33 @@ extension BenchCommand {
 
     static func changes(_ reports: [RunReport]) -> Int { reports.reduce(0) { $0 + $1.gained + $1.lost + $1.changed } }
     static func evaluated(_ reports: [RunReport]) -> Int { reports.reduce(0) { $0 + ($1.evaluated ?? $1.members) } }
+
+    /// Realtime expiry with no new data: the realtime tags loaded at the
+    /// as-of, then scheduler ticks every 5 s for an hour of simulated time;
+    /// the lag from each window lapse to the value changing, and the cost of
+    /// a tick.
+    static func expiry(pool: DatabasePool, plugins: String, asOf: Date) throws {
+        let engine = RealtimeEngine(pool: pool, pluginsDirectory: URL(fileURLWithPath: plugins))
+        _ = try engine.reloadIfNeeded(at: asOf)
+        guard !engine.tags.isEmpty else { return }
+        var lags: [Double] = []
+        var ticks: [Double] = []
+        var members = 0
+        for tick in 1...720 {
+            let (seconds, outcome) = try timed { try engine.expire(at: asOf.addingTimeInterval(Double(tick) * 5)) }
+            ticks.append(seconds)
+            lags += outcome.lags ?? []
+            members += outcome.members
+        }
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            let sorted = values.sorted()
+            return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+        print(String(format: "realtime expiry (%@), 5 s ticks for an hour, no new data: %@ members re-evaluated, %@ values changed; "
+                     + "lag p50 %.1f s, p99 %.1f s; tick p50 %.1f ms, p99 %.1f ms",
+                     engine.tags.joined(separator: ", "), Console.count(members), Console.count(lags.count),
+                     percentile(lags, 0.5), percentile(lags, 0.99), percentile(ticks, 0.5) * 1000, percentile(ticks, 0.99) * 1000))
+    }
 
     /// One new paid order an hour before the as-of for each of `members` members spread over the store.
     static func addOrders(pool: DatabasePool, members: Int, asOf: Date) throws {
