@@ -45,29 +45,11 @@ enum RunLevels {
 }
 
 extension TagRunner {
-    /// Evaluates `rules` side by side, each in its own Lua state on its own
-    /// thread and read transaction; nothing is written here.
-    ///
-    /// Each rule stops when its ticket does (an operator's cancel, its time
-    /// limit) or when `isCancelled` says so (shutdown).
-    func evaluateConcurrently(
-        _ rules: [LoadedRule], tickets: [RunTicket], passes: [RulePass], asOf: Int64,
-        progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
-    ) -> [Result<RuleValues, any Error>] {
-        let results = Results<RuleValues>(count: rules.count)
-        let sources = rules.map { ($0.version.source, $0.version.file, $0.version.moduleSources) }
-        DispatchQueue.concurrentPerform(iterations: rules.count) { i in
-            let ticket = tickets[i]
-            results.set(i, Result {
-                try evaluate(
-                    source: sources[i].0, file: sources[i].1, modules: sources[i].2, pass: passes[i], asOf: asOf,
-                    ticket: ticket, progress: progress, isCancelled: isCancelled)
-            })
-        }
-        return results.all
-    }
-
-    private func evaluate(
+    /// Evaluates one rule in its own Lua state and read transaction;
+    /// nothing is written here. It stops when its ticket does (an
+    /// operator's cancel, its time limit) or when `isCancelled` says so
+    /// (shutdown).
+    func evaluate(
         source: String, file: String, modules: [String: String], pass: RulePass, asOf: Int64, ticket: RunTicket?,
         progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> RuleValues {

@@ -89,15 +89,11 @@ public struct TagRunner: Sendable {
         let changeMark = try pool.read { db in try FeatureSnapshot.marks(in: db).change }
         // Rules without a usable snapshot share one full feature pass, made only if needed.
         let features = loaded.reduce(into: Set<FeatureSpec>()) { $0.formUnion(RulePass.specs(of: $1.rule)) }
-        var fullTable: FeatureTable?
-        func shared() throws -> FeatureTable {
-            if let fullTable { return fullTable }
-            let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
-            fullTable = table
-            return table
-        }
+        let shared = SharedTable { [pool] in try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool) }
         // Rules evaluate side by side, level by level: a rule waits only for
-        // the rules of this run whose tags it reads.
+        // the rules of this run whose tags it reads. Each worker plans,
+        // evaluates and writes one rule, so at most one rule per core holds
+        // its features at a time.
         let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
         for level in RunLevels.split(loaded) {
             let started = Date()
@@ -107,49 +103,65 @@ public struct TagRunner: Sendable {
             defer { tickets.forEach { RunControl.shared.end($0, pool: pool) } }
             // Read after the levels before it wrote: their changes are this level's dependencies.
             let marks = (change: changeMark, history: try pool.read { db in try FeatureSnapshot.marks(in: db).history })
-            var passes: [RulePass] = []
-            for item in level {
-                let incremental = full ? nil : try pool.read { db in
-                    try RulePass.incremental(
-                        rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOfSeconds,
-                        marks: marks, in: db)
-                }
-                if let incremental {
-                    passes.append(incremental)
-                } else {
-                    let table = try shared()
-                    passes.append(RulePass(
-                        kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks))
-                }
-            }
             progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "evaluate"))
-            let evaluated = evaluateConcurrently(
-                level, tickets: tickets, passes: passes, asOf: asOfSeconds, progress: progress, isCancelled: isCancelled)
-            for (offset, (item, outcome)) in zip(level, evaluated).enumerated() {
-                let ticket = tickets[offset]
-                do {
-                    let values = try outcome.get()
-                    let writing = Date()
-                    var report = try pool.write { db in
-                        try write(values, for: item, runID: ticket.runID, asOf: asOfSeconds, started: started, in: db)
+            let outcomes = Results<(RunReport, PopulationStats?)>(count: level.count)
+            let items = UncheckedBox(level)
+            DispatchQueue.concurrentPerform(iterations: level.count) { i in
+                let item = items.value[i]
+                let ticket = tickets[i]
+                outcomes.set(i, Result {
+                    do {
+                        return try runOne(
+                            item, ticket: ticket, marks: marks, full: full, shared: shared, asOf: asOfSeconds, started: started,
+                            progress: progress, isCancelled: isCancelled)
+                    } catch {
+                        let stopped = ticket.stopReason.map { RunError.stopped(name: item.rule.name, reason: $0) }
+                        let report = try recordFailure(
+                            tag: item.tag, version: item.version, asOf: asOfSeconds, trigger: trigger,
+                            error: "\(stopped.map { $0 as any Error } ?? error)", started: started, runID: ticket.runID,
+                            status: stopped == nil ? "failed" : "cancelled")
+                        return (report, nil)
                     }
-                    report.writeSeconds = Date().timeIntervalSince(writing)
-                    report.evaluateSeconds = values.seconds
-                    report.seconds = values.seconds + (report.writeSeconds ?? 0)
-                    reports.append(report)
-                    onStats?(item.rule.name, values.stats)
-                    progress?(Progress(tag: item.rule.name, done: values.pass.table.count, total: values.pass.table.count, phase: "done"))
-                } catch {
-                    let stopped = ticket.stopReason.map { RunError.stopped(name: item.rule.name, reason: $0) }
-                    reports.append(try recordFailure(
-                        tag: item.tag, version: item.version, asOf: asOfSeconds, trigger: trigger,
-                        error: "\(stopped.map { $0 as any Error } ?? error)", started: started, runID: ticket.runID,
-                        status: stopped == nil ? "failed" : "cancelled"))
-                }
+                })
+            }
+            for (item, outcome) in zip(level, outcomes.all) {
+                let (report, stats) = try outcome.get()
+                reports.append(report)
+                if let stats { onStats?(item.rule.name, stats) }
             }
         }
         try pool.write { db in try FeatureSnapshot.pruneChangeLog(in: db) }
         return reports
+    }
+
+    /// Plans, evaluates and writes one rule of a level (on a worker thread).
+    private func runOne(
+        _ item: LoadedRule, ticket: RunTicket, marks: (change: Int64, history: Int64), full: Bool, shared: SharedTable,
+        asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
+    ) throws -> (RunReport, PopulationStats?) {
+        let incremental = full ? nil : try pool.read { db in
+            try RulePass.incremental(
+                rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks, in: db)
+        }
+        let pass: RulePass
+        if let incremental {
+            pass = incremental
+        } else {
+            let table = try shared.get()
+            pass = RulePass(kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks)
+        }
+        let values = try evaluate(
+            source: item.version.source, file: item.version.file, modules: item.version.moduleSources, pass: pass, asOf: asOf,
+            ticket: ticket, progress: progress, isCancelled: isCancelled)
+        let writing = Date()
+        var report = try pool.write { db in
+            try write(values, for: item, runID: ticket.runID, asOf: asOf, started: started, in: db)
+        }
+        report.writeSeconds = Date().timeIntervalSince(writing)
+        report.evaluateSeconds = values.seconds
+        report.seconds = values.seconds + (report.writeSeconds ?? 0)
+        progress?(Progress(tag: item.rule.name, done: pass.table.count, total: pass.table.count, phase: "done"))
+        return (report, values.stats)
     }
 
     /// Writes one rule's values: only changed members, with history, in the
