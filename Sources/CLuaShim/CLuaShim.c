@@ -226,7 +226,8 @@ lua_State *tagd_newstate(size_t memory_limit, const char *plugins_dir) {
         lua_pop(L, 1);
     }
     lua_pushglobaltable(L);
-    static const char *removed[] = {"dofile", "loadfile", "require", "load", NULL};
+    /* warn would let a script write to the server's stderr at will. */
+    static const char *removed[] = {"dofile", "loadfile", "require", "load", "warn", NULL};
     for (const char **r = removed; *r; r++) { lua_pushnil(L); lua_setfield(L, -2, *r); }
     lua_pushcfunction(L, safe_print); lua_setfield(L, -2, "print");
     lua_pushcfunction(L, safe_collectgarbage); lua_setfield(L, -2, "collectgarbage");

@@ -89,7 +89,12 @@ public struct TagRunner: Sendable {
         let changeMark = try pool.read { db in try FeatureSnapshot.marks(in: db).change }
         // Rules without a usable snapshot share one full feature pass, made only if needed.
         let features = loaded.reduce(into: Set<FeatureSpec>()) { $0.formUnion(RulePass.specs(of: $1.rule)) }
-        let shared = SharedTable { [pool] in try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool) }
+        let count = loaded.count
+        let shared = SharedTable { [pool] in
+            let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
+            progress?(Progress(tag: "*", done: 0, total: count, phase: "evaluate"))  // the full feature pass is done
+            return table
+        }
         // Rules evaluate side by side, level by level: a rule waits only for
         // the rules of this run whose tags it reads. Each worker plans,
         // evaluates and writes one rule, so at most one rule per core holds
@@ -103,7 +108,6 @@ public struct TagRunner: Sendable {
             defer { tickets.forEach { RunControl.shared.end($0, pool: pool) } }
             // Read after the levels before it wrote: their changes are this level's dependencies.
             let marks = (change: changeMark, history: try pool.read { db in try FeatureSnapshot.marks(in: db).history })
-            progress?(Progress(tag: "*", done: 0, total: loaded.count, phase: "evaluate"))
             let outcomes = Results<(RunReport, PopulationStats?)>(count: level.count)
             let items = UncheckedBox(level)
             DispatchQueue.concurrentPerform(iterations: level.count) { i in
