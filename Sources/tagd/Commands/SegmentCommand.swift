@@ -39,7 +39,7 @@ struct SegmentCommand: ParsableCommand {
     private func write(_ export: SegmentExport, to path: String, columns: [String]) throws {
         let ndjson = path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl")
         guard ndjson || path.hasSuffix(".csv") else { throw CLIError("--export needs a .csv or .ndjson file name") }
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError("cannot write \(path)") }
         defer { try? handle.close() }
         let started = Date()
