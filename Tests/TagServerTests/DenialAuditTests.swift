@@ -58,7 +58,7 @@ struct DenialAuditTests {
         #expect(try await s.send(.GET, "/v1/tags", as: nil).status == 401)
         #expect(try await s.send(.GET, "/v1/tags", as: nil).status == 401)
         #expect(try await s.send(.GET, "/v1/audit", as: "alice").status == 403)
-        #expect(try await s.eventually(5) { s.server.state.denials.unflushed == 0 })
+        #expect(try await s.eventually(20) { s.server.state.denials.unflushed == 0 })
         let rows = try await Self.deniedRows(s)
         #expect(rows.count == 2, "\(rows)")
         #expect(rows.contains { $0.actor == "anonymous" && $0.detail.hasPrefix("GET /v1/tags: 2 requests") }, "\(rows)")

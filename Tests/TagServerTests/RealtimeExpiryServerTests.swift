@@ -35,7 +35,7 @@ struct RealtimeExpiryServerTests {
         #expect(try registry.tags(ofMember: 2).first?.value == "true")
         // Two days later, no new data: m1's cart left the 7-day window a day ago.
         s.clock.withLockedValue { $0 = start.addingTimeInterval(2 * 86_400) }
-        #expect(try await s.eventually(5) { try registry.tags(ofMember: 1).isEmpty })
+        #expect(try await s.eventually(30) { try registry.tags(ofMember: 1).isEmpty })
         #expect(try registry.tags(ofMember: 2).first?.value == "true")
         let history = try await s.pool.read { db in
             try Row.fetchAll(db, sql: """

@@ -89,7 +89,7 @@ struct SchedulerTests {
 
     @Test func aSlowTagDoesNotHoldUpAnotherTagsSchedule() async throws {
         let start = Date()
-        let slow = "local x = 0 for i = 1, 100000 do x = x + i end return m.spend > 0"
+        let slow = "local x = 0 for i = 1, 1000000 do x = x + i end return m.spend > 0"
         let s = try await TestServer.start(now: start) { rules, pool in
             try Self.spender(slow).write(to: rules.appendingPathComponent("spender.lua"), atomically: true, encoding: .utf8)
             try Self.spender("return m.spend > 0").replacingOccurrences(of: "\"spender\"", with: "\"quick\"")
@@ -102,12 +102,12 @@ struct SchedulerTests {
         try s.approve("quick")
         // ...and the quick tag, due now, runs on the next tick without waiting for it.
         let approved = Date()
-        #expect(try await s.eventually(3) {
+        #expect(try await s.eventually(15) {
             try s.pool.read { db in
                 try String.fetchOne(db, sql: "SELECT r.status FROM runs r JOIN tags t ON t.id = r.tag_id WHERE t.name = 'quick'")
             } == "succeeded"
         })
-        #expect(Date().timeIntervalSince(approved) < 3)
+        #expect(Date().timeIntervalSince(approved) < 15)
         let slowStatus = try await s.pool.read { db in
             try String.fetchOne(db, sql: "SELECT r.status FROM runs r JOIN tags t ON t.id = r.tag_id WHERE t.name = 'spender'")
         }
