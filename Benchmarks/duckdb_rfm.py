@@ -10,6 +10,7 @@ from Parquet, checks every member's values against the store's live
 rfm_class and rfm_score, and, given tagd's refresh time in seconds, prints
 the ratio tagd / DuckDB.
 """
+import csv
 import datetime
 import os
 import sqlite3
@@ -24,12 +25,18 @@ as_of = int(datetime.datetime.fromisoformat(as_of_text).replace(tzinfo=datetime.
 parquet = store + ".orders.parquet"
 
 if not os.path.exists(parquet):
-    con = duckdb.connect()
-    rows = sqlite3.connect(store).execute("SELECT member_id, ts, amount, paid FROM orders")
-    con.execute("CREATE TABLE orders(member_id BIGINT, ts BIGINT, amount DOUBLE, paid INTEGER)")
-    while batch := rows.fetchmany(200_000):
-        con.executemany("INSERT INTO orders VALUES (?, ?, ?, ?)", batch)
-    con.execute(f"COPY orders TO '{parquet}' (FORMAT PARQUET)")
+    export = store + ".orders.csv"
+    with open(export, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["member_id", "ts", "amount", "paid"])
+        rows = sqlite3.connect(store).execute("SELECT member_id, ts, amount, paid FROM orders")
+        while batch := rows.fetchmany(200_000):
+            writer.writerows(batch)
+    duckdb.execute(
+        f"COPY (SELECT * FROM read_csv('{export}', header = true, columns = "
+        "{'member_id': 'BIGINT', 'ts': 'BIGINT', 'amount': 'DOUBLE', 'paid': 'INTEGER'})) "
+        f"TO '{parquet}' (FORMAT PARQUET)")
+    os.remove(export)
 
 # The shipped rules: R = whole days since the last paid order; F, M = paid
 # orders and amount in the last 365 days; population: F > 0. rfm_class splits
