@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#elseif canImport(SQLite3)
+import SQLite3
+#endif
+
 /// What a tag's last run computed, kept in the store so the next run can
 /// recompute only what changed: every member's feature values (and the raw
 /// timestamps behind `days_since`), the population mask, the as-of time and
@@ -54,14 +60,32 @@ struct FeatureSnapshot {
             historyMark: row["history_mark"], table: table, mask: mask, covered: covered)
     }
 
-    /// Writes (replaces) the snapshot, in the caller's transaction.
+    /// Writes (replaces) the snapshot, in the caller's transaction. The
+    /// blob is reserved with `zeroblob` and filled with SQLite's incremental
+    /// blob I/O, column by column, so no encoded copy of the whole snapshot
+    /// is ever held in memory.
     func save(in db: Database) throws {
+        let size = SnapshotCoding.size(table, mask: mask)
+        guard size < Int(Int32.max) else { throw RunError.store("the snapshot of tag \(tagID) would exceed 2 GiB") }
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats, data)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, zeroblob(?))
                 """,
-            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), SnapshotCoding.encode(table, mask: mask)])
+            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), size])
+        var blob: OpaquePointer?
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 1, &blob) == SQLITE_OK,
+            let blob
+        else { throw RunError.store("cannot open the snapshot of tag \(tagID) for writing") }
+        defer { sqlite3_blob_close(blob) }
+        var offset: Int32 = 0
+        try SnapshotCoding.write(table, mask: mask) { piece in
+            guard piece.count > 0 else { return }
+            guard sqlite3_blob_write(blob, piece.baseAddress, Int32(piece.count), offset) == SQLITE_OK else {
+                throw RunError.store("cannot write the snapshot of tag \(tagID)")
+            }
+            offset += Int32(piece.count)
+        }
     }
 
     /// Moves a stored snapshot's as-of time and marks forward without

@@ -8,37 +8,50 @@ enum SnapshotCoding {
 
     static func encode(_ table: FeatureTable, mask: [Bool]?) -> Data {
         var out = Data()
-        func int(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func string(_ s: String) {
+        try? write(table, mask: mask) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The encoded size in bytes.
+    static func size(_ table: FeatureTable, mask: [Bool]?) -> Int {
+        var size = 0
+        try? write(table, mask: mask) { size += $0.count }
+        return size
+    }
+
+    /// Hands the encoding to `sink` piece by piece, the columns straight
+    /// from their storage (no copy of the whole snapshot is ever made).
+    static func write(_ table: FeatureTable, mask: [Bool]?, to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        func int(_ v: Int64) throws { try withUnsafeBytes(of: v.littleEndian) { try sink($0) } }
+        func string(_ s: String) throws {
             let bytes = Array(s.utf8)
-            int(Int64(bytes.count))
-            out.append(contentsOf: bytes)
+            try int(Int64(bytes.count))
+            try bytes.withUnsafeBytes { try sink($0) }
         }
-        int(1)  // format version
-        int(Int64(table.count))
-        table.memberIDs.withUnsafeBytes { out.append(contentsOf: $0) }
+        try int(1)  // format version
+        try int(Int64(table.count))
+        try table.memberIDs.withUnsafeBytes { try sink($0) }
         if let mask {
-            int(1)
-            out.append(contentsOf: mask.map { $0 ? 1 : 0 })
+            try int(1)
+            try mask.map { $0 ? UInt8(1) : 0 }.withUnsafeBytes { try sink($0) }
         } else {
-            int(0)
+            try int(0)
         }
         let columns = table.columns.sorted { "\($0.key)" < "\($1.key)" }
-        int(Int64(columns.count))
+        try int(Int64(columns.count))
         for (spec, column) in columns {
-            string("\(spec)")
+            try string("\(spec)")
             switch column {
             case .numeric(_, let values):
-                int(0)
-                values.withUnsafeBytes { out.append(contentsOf: $0) }
+                try int(0)
+                try values.withUnsafeBytes { try sink($0) }
             case .text(let codes, let dictionary):
-                int(1)
-                int(Int64(dictionary.count))
-                for word in dictionary { string(word) }
-                codes.withUnsafeBytes { out.append(contentsOf: $0) }
+                try int(1)
+                try int(Int64(dictionary.count))
+                for word in dictionary { try string(word) }
+                try codes.withUnsafeBytes { try sink($0) }
             }
         }
-        return out
     }
 
     /// The members, the mask and the columns by feature description.
