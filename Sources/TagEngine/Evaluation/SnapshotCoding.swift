@@ -6,12 +6,6 @@ import Foundation
 enum SnapshotCoding {
     struct Corrupt: Error {}
 
-    static func encode(_ table: FeatureTable, mask: [Bool]?) -> Data {
-        var out = Data()
-        try? write(table, mask: mask) { out.append(contentsOf: $0) }
-        return out
-    }
-
     /// The encoded size in bytes.
     static func size(_ table: FeatureTable, mask: [Bool]?) -> Int {
         var size = 0

@@ -17,6 +17,10 @@ public struct ApiTokens: Sendable {
     /// The longest lifetime a token may have: 400 days.
     public static let maximumLifetime: Int64 = 400 * 86_400
 
+    /// The columns of a listed token.
+    private static let listing =
+        "SELECT hash, user, label, created_at, expires_at, last_used_at, revoked, revoked_at, revoked_by FROM api_tokens"
+
     /// Creates the token table's front.
     public init(pool: DatabasePool) { self.pool = pool }
 
@@ -61,10 +65,7 @@ public struct ApiTokens: Sendable {
         try pool.read { db in
             try ApiToken.fetchAll(
                 db,
-                sql: """
-                    SELECT hash, user, label, created_at, expires_at, last_used_at, revoked, revoked_at, revoked_by
-                    FROM api_tokens WHERE ?1 IS NULL OR user = ?1 ORDER BY created_at DESC, hash
-                    """, arguments: [user])
+                sql: "\(Self.listing) WHERE ?1 IS NULL OR user = ?1 ORDER BY created_at DESC, hash", arguments: [user])
         }
     }
 
@@ -75,10 +76,7 @@ public struct ApiTokens: Sendable {
         try pool.write { db in
             let matches = try ApiToken.fetchAll(
                 db,
-                sql: """
-                    SELECT hash, user, label, created_at, expires_at, last_used_at, revoked, revoked_at, revoked_by
-                    FROM api_tokens WHERE substr(hash, 1, 12) = ?
-                    """, arguments: [id])
+                sql: "\(Self.listing) WHERE substr(hash, 1, 12) = ?", arguments: [id])
             guard matches.count == 1, let token = matches.first else {
                 throw LifecycleError("no token with id \(id) (see tagd token list)")
             }

@@ -137,14 +137,6 @@ extension BenchCommand {
 }
 
 /// A date set from another thread.
-final class NIOLockedBox: @unchecked Sendable {
-    private var value: Date?
-    private let lock = NSLock()
-    func set(_ date: Date) { lock.withLock { value = date } }
-    func get() -> Date? { lock.withLock { value } }
-}
-
-/// A date set from another thread.
 final class DateBox: @unchecked Sendable {
     private var value: Date?
     private let lock = NSLock()
