@@ -169,6 +169,18 @@ static int safe_setmetatable(lua_State *L) {
     return 1;
 }
 
+/* The level to blame for a host function's error: its caller, or past the
+   host's own Lua wrappers (chunks named "=tagd:..."), the script that called
+   them; 0 (no location) when a tail call left no such frame. */
+static int blamed_level(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "S", &ar)) break;
+        if (strncmp(ar.source, "=tagd:", 6) != 0) return level;
+    }
+    return 0;
+}
+
 static int host_trampoline(lua_State *L) {
     tagd_ctx *c = tagd_ctx_of(L);
     int index = (int)lua_tointeger(L, lua_upvalueindex(1));
@@ -176,7 +188,7 @@ static int host_trampoline(lua_State *L) {
     int n = c->dispatch(L, c->host, index);
     tagd_reraise_if_tripped(L);
     if (n < 0) {
-        luaL_where(L, 1);
+        luaL_where(L, blamed_level(L));
         lua_insert(L, -2);
         lua_concat(L, 2);
         return lua_error(L);

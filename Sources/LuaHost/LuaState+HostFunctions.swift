@@ -3,6 +3,10 @@ import CLuaShim
 
 /// An error a host function raises into the calling script; the script sees
 /// `file:line: message`.
+///
+/// The script sees the message prefixed with the `file:line` of the call;
+/// host wrappers written in Lua (chunks named `=tagd:...`, such as the
+/// engine's `pop` table) are skipped, so the line is the script's own.
 public struct LuaHostError: Error, Sendable {
     /// What the script is told.
     public let message: String

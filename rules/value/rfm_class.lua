@@ -23,10 +23,13 @@ return tag "rfm_class" {
   -- Only last year's buyers get a class, and only they make the means.
   population = function(m) return m.frequency > 0 end,
 
+  -- pop.below / pop.above compare the member's value with a population
+  -- statistic; asked this way (rather than m.recency < pop.mean "recency"),
+  -- a refresh re-evaluates only the members near the means.
   evaluate = function(m, pop)
-    local recent   = m.recency   <  pop.mean "recency"    -- fewer days = more recent
-    local frequent = m.frequency >  pop.mean "frequency"
-    local big      = m.monetary  >  pop.mean "monetary"
+    local recent   = pop.below("recency", m.recency, "mean")    -- fewer days = more recent
+    local frequent = pop.above("frequency", m.frequency, "mean")
+    local big      = pop.above("monetary", m.monetary, "mean")
 
     local level = big and "important" or "general"
     if recent and frequent then return level .. "_value" end

@@ -33,31 +33,59 @@ struct FeatureSnapshot {
     /// runs (deleted by hand, written by realtime evaluation), and the run
     /// is a full one.
     var covered: Int = 0
+    /// What a pop-reading rule asked `pop`, member by member (see ``PopRecording``).
+    var recording: PopRecording?
 
-    /// The snapshot of `tagID`, if any and if it holds every one of `specs`.
-    static func load(tagID: Int64, specs: Set<FeatureSpec>, in db: Database) throws -> FeatureSnapshot? {
+    /// The snapshot of `tagID` without its data (an empty table), if any and
+    /// if it still describes the tag's live values; `members` says how many
+    /// members its data holds.
+    static func header(tagID: Int64, in db: Database) throws -> (snapshot: FeatureSnapshot, members: Int)? {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT version_id, as_of, change_mark, history_mark, stats, data FROM feature_snapshots WHERE tag_id = ?",
+            db, sql: "SELECT version_id, as_of, change_mark, history_mark, stats FROM feature_snapshots WHERE tag_id = ?",
             arguments: [tagID])
         else { return nil }
         let covered = Int(row["stats"] as String) ?? -1
         let live = try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0
-        guard covered == live else { return nil }
-        let data: Data = row["data"]
+        guard covered == live, let members = try memberCount(tagID: tagID, in: db) else { return nil }
+        let snapshot = FeatureSnapshot(
+            tagID: tagID, versionID: row["version_id"], asOf: row["as_of"], changeMark: row["change_mark"],
+            historyMark: row["history_mark"], table: FeatureTable(memberIDs: [], columns: [:]), mask: nil, covered: covered)
+        return (snapshot, members)
+    }
+
+    /// The member count from the head of the data (its first page only).
+    private static func memberCount(tagID: Int64, in db: Database) throws -> Int? {
+        var blob: OpaquePointer?
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 0, &blob) == SQLITE_OK,
+            let blob
+        else { return nil }
+        defer { sqlite3_blob_close(blob) }
+        var head = (Int64(0), Int64(0))
+        guard sqlite3_blob_bytes(blob) >= 16, sqlite3_blob_read(blob, &head, 16, 0) == SQLITE_OK else { return nil }
+        let count = Int64(littleEndian: head.1)
+        return count >= 0 && count < Int64(Int32.max) ? Int(count) : nil
+    }
+
+    /// This header's snapshot with its data, if the data holds every one of `specs`.
+    func loaded(specs: Set<FeatureSpec>, in db: Database) throws -> FeatureSnapshot? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT data FROM feature_snapshots WHERE tag_id = ?", arguments: [tagID])
+        else { return nil }
         // Unreadable, or made for other features: the run is a full one.
-        guard let (ids, mask, byName) = try? SnapshotCoding.decode(data) else { return nil }
-        var table = FeatureTable(memberIDs: ids, columns: [:])
+        guard let decoded = try? SnapshotCoding.decode(data) else { return nil }
+        var table = FeatureTable(memberIDs: decoded.ids, columns: [:])
         for spec in specs {
-            guard let column = byName["\(spec)"] else { return nil }
+            guard let column = decoded.columns["\(spec)"] else { return nil }
             if case .numeric(_, let values) = column {
                 table.columns[spec] = .numeric(spec.resultType, values)
             } else {
                 table.columns[spec] = column
             }
         }
-        return FeatureSnapshot(
-            tagID: tagID, versionID: row["version_id"], asOf: row["as_of"], changeMark: row["change_mark"],
-            historyMark: row["history_mark"], table: table, mask: mask, covered: covered)
+        var snapshot = self
+        snapshot.table = table
+        snapshot.mask = decoded.mask
+        snapshot.recording = decoded.recording.flatMap { $0.count == table.count ? $0 : nil }
+        return snapshot
     }
 
     /// Writes (replaces) the snapshot, in the caller's transaction. The
@@ -65,7 +93,7 @@ struct FeatureSnapshot {
     /// blob I/O, column by column, so no encoded copy of the whole snapshot
     /// is ever held in memory.
     func save(in db: Database) throws {
-        let size = SnapshotCoding.size(table, mask: mask)
+        let size = SnapshotCoding.size(table, mask: mask, recording: recording)
         guard size < Int(Int32.max) else { throw RunError.store("the snapshot of tag \(tagID) would exceed 2 GiB") }
         try db.execute(
             sql: """
@@ -79,7 +107,7 @@ struct FeatureSnapshot {
         else { throw RunError.store("cannot open the snapshot of tag \(tagID) for writing") }
         defer { sqlite3_blob_close(blob) }
         var offset: Int32 = 0
-        try SnapshotCoding.write(table, mask: mask) { piece in
+        try SnapshotCoding.write(table, mask: mask, recording: recording) { piece in
             guard piece.count > 0 else { return }
             guard sqlite3_blob_write(blob, piece.baseAddress, Int32(piece.count), offset) == SQLITE_OK else {
                 throw RunError.store("cannot write the snapshot of tag \(tagID)")

@@ -4,7 +4,8 @@ import GRDB
 /// with a ``FeatureTable``.
 enum LiveTagColumns {
     static func load(_ names: [String], table: FeatureTable, in db: Database) throws -> [(name: String, column: FeatureColumn)] {
-        try names.map { name in
+        guard table.count > 0 else { return names.map { ($0, .text([], dictionary: [])) } }
+        return try names.map { name in
             var codes = ContiguousArray<Int32>(repeating: -1, count: table.count)
             var words: [String] = []
             var dictionary: [String: Int32] = [:]

@@ -1,8 +1,9 @@
 import LuaHost
 
 extension PopulationStats {
-    /// Answers `stat(op, feature, a, b)` from the `pop` table built by ``PopPrelude``.
-    func answer(_ arguments: [LuaValue]) throws -> [LuaValue] {
+    /// Answers `stat(op, feature, a, b)` from the `pop` table built by
+    /// ``PopPrelude``, telling `recorder` (if any) what was asked and answered.
+    func answer(_ arguments: [LuaValue], recorder: PopRecorder? = nil) throws -> [LuaValue] {
         guard let op = arguments.first?.stringValue else { throw LuaHostError("pop: bad call") }
         let name = arguments.count > 1 ? arguments[1].stringValue : nil
         let a = arguments.count > 2 ? arguments[2] : .nil
@@ -16,40 +17,54 @@ extension PopulationStats {
             return d
         }
         do {
-            switch op {
-            case "count":
-                guard let name else { return [.integer(Int64(size))] }
-                if a.isNil { return [.integer(Int64(try sorted(name).count))] }
-                return [.integer(Int64(try count(name, equalTo: a)))]
-            case "mean":
-                let values = try sorted(try feature())
-                return values.isEmpty ? [.nil] : [.number(values.reduce(0, +) / Double(values.count))]
-            case "sum": return [.number(try sorted(try feature()).reduce(0, +))]
-            case "min": return [try sorted(try feature()).first.map(LuaValue.number) ?? .nil]
-            case "max": return [try sorted(try feature()).last.map(LuaValue.number) ?? .nil]
-            case "median": return [try quantile(try feature(), 0.5).map(LuaValue.number) ?? .nil]
-            case "quantile": return [try quantile(try feature(), try number(a, "a share 0..1")).map(LuaValue.number) ?? .nil]
-            case "rank":
-                if a.isNil { return [.nil] }
-                return [.integer(Int64(try countAbove(try feature(), try number(a, "the member's value")) + 1))]
-            case "percentile":
-                if a.isNil { return [.nil] }
-                let values = try sorted(try feature())
-                guard !values.isEmpty else { return [.nil] }
-                let atOrBelow = values.count - (try countAbove(try feature(), try number(a, "the member's value")))
-                return [.number(Double(atOrBelow) / Double(values.count))]
-            case "ntile":
-                if a.isNil { return [.nil] }
-                let n = try number(b, "the number of tiles")
-                let values = try sorted(try feature())
-                guard !values.isEmpty, n >= 1 else { return [.nil] }
-                let below = Double(try countBelow(try feature(), try number(a, "the member's value")))
-                return [.integer(Int64(min(n, (below / Double(values.count) * n).rounded(.down) + 1)))]
-            default:
-                throw LuaHostError("pop: unknown statistic '\(op)'")
+            if let question = PopQuestion(name: op) {
+                let feature = try feature()
+                let parameter: Double
+                if question.isComparison {
+                    guard let text = b.stringValue, let stat = PopQuestion.statistic(text) else {
+                        throw LuaHostError(
+                            "pop.\(op): expected the statistic to compare with: \"mean\", \"median\" or a quantile such as \"p80\", got \(b.stringValue.map { "\"\($0)\"" } ?? b.typeName)")
+                    }
+                    guard !a.isNil else { throw LuaHostError("pop.\(op): expected the member's value, got nil") }
+                    parameter = stat
+                } else {
+                    if a.isNil { return [.nil] }
+                    parameter = question == .ntile ? try number(b, "the number of tiles") : 0
+                }
+                let value = try number(a, "the member's value")
+                let result = try answer(question, feature: feature, value: value, parameter: parameter)
+                recorder?.record(question, feature: feature, value: value, parameter: parameter, answer: result)
+                guard let result else { return [.nil] }
+                switch question {
+                case .percentile: return [.number(result)]
+                case .rank, .ntile: return [.integer(Int64(result))]
+                default: return [.bool(result != 0)]
+                }
             }
+            let result = try constant(op, name: name, a: a, feature: feature, number: number)
+            recorder?.record(constant: arguments, answer: result)
+            return result
         } catch let error as StatError {
             throw LuaHostError(error.description)
+        }
+    }
+
+    /// A statistic that is the same for every member (`pop.mean "f"`...).
+    private func constant(
+        _ op: String, name: String?, a: LuaValue, feature: () throws -> String, number: (LuaValue, String) throws -> Double
+    ) throws -> [LuaValue] {
+        switch op {
+        case "count":
+            guard let name else { return [.integer(Int64(size))] }
+            if a.isNil { return [.integer(Int64(try sorted(name).count))] }
+            return [.integer(Int64(try count(name, equalTo: a)))]
+        case "mean": return [try mean(try feature()).map(LuaValue.number) ?? .nil]
+        case "sum": return [.number(try sorted(try feature()).reduce(0, +))]
+        case "min": return [try sorted(try feature()).first.map(LuaValue.number) ?? .nil]
+        case "max": return [try sorted(try feature()).last.map(LuaValue.number) ?? .nil]
+        case "median": return [try quantile(try feature(), 0.5).map(LuaValue.number) ?? .nil]
+        case "quantile": return [try quantile(try feature(), try number(a, "a share 0..1")).map(LuaValue.number) ?? .nil]
+        default: throw LuaHostError("pop: unknown statistic '\(op)'")
         }
     }
 

@@ -11,6 +11,7 @@ final class PopulationStats: @unchecked Sendable {
     let included: [Bool]?
     let size: Int
     private var sortedCache: [String: [Double]] = [:]
+    private var meanCache: [String: Double] = [:]
     private let lock = NSLock()
 
     init(table: FeatureTable, featuresByName: [String: FeatureSpec], included: [Bool]?) {
@@ -52,6 +53,45 @@ final class PopulationStats: @unchecked Sendable {
         result.sort()
         sortedCache[name] = result
         return result
+    }
+
+    /// The mean of the population's values of `name` (`nil`: none).
+    func mean(_ name: String) throws -> Double? {
+        if let cached = lock.withLock({ meanCache[name] }) { return cached.isNaN ? nil : cached }
+        let values = try sorted(name)
+        let mean = values.isEmpty ? Double.nan : values.reduce(0, +) / Double(values.count)
+        lock.withLock { meanCache[name] = mean }
+        return mean.isNaN ? nil : mean
+    }
+
+    /// The answer to `question` for a member whose value is `value`
+    /// (`parameter`: the tiles of `ntile`, the statistic of a comparison as
+    /// ``PopQuestion/statistic(_:)`` encodes it); `nil` when the population
+    /// has no value to answer from. Comparisons answer 1 or 0.
+    func answer(_ question: PopQuestion, feature name: String, value: Double, parameter: Double) throws -> Double? {
+        switch question {
+        case .rank:
+            return Double(try countAbove(name, value) + 1)
+        case .percentile:
+            let count = try sorted(name).count
+            guard count > 0 else { return nil }
+            return Double(count - (try countAbove(name, value))) / Double(count)
+        case .ntile:
+            let count = try sorted(name).count
+            guard count > 0, parameter >= 1 else { return nil }
+            let below = Double(try countBelow(name, value))
+            return min(parameter, (below / Double(count) * parameter).rounded(.down) + 1)
+        case .above, .below, .atLeast, .atMost:
+            guard let threshold = parameter < 0 ? try mean(name) : try quantile(name, parameter) else { return nil }
+            let holds: Bool
+            switch question {
+            case .above: holds = value > threshold
+            case .below: holds = value < threshold
+            case .atLeast: holds = value >= threshold
+            default: holds = value <= threshold
+            }
+            return holds ? 1 : 0
+        }
     }
 
     /// Share-based quantile with linear interpolation (`q` in 0...1).

@@ -47,20 +47,26 @@ final class RuleEvaluator {
     ///   computed over this table.
     ///   - only: evaluate just these member indexes (ascending); `nil` for all.
     ///   - mask: the population mask to use as it is (`nil`: computed here).
+    ///   - recorder: told every question `pop` answers, member by member.
     @discardableResult
     func evaluate(
         in db: Database, population: PopulationStats? = nil, only: [Int]? = nil, mask: [Bool]? = nil,
-        stop: () -> RunError? = { nil }, sink: (Int, String?) throws -> Void
+        recorder: PopRecorder? = nil, stop: () -> RunError? = { nil }, sink: (Int, String?) throws -> Void
     ) throws -> PopulationStats {
         if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
         let included = try mask ?? rule.population.map { try populationMask($0, in: db) }
         let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)
-        defer { lua.release(pop) }
+        slots.recorder = recorder
+        defer {
+            lua.release(pop)
+            slots.recorder = nil
+        }
         let converter = MemberValue(rule: rule)
         let base = lua.top
         try forEachMember(in: db, only: only) { index, member in
             if let stopped = stop() { throw stopped }
+            recorder?.begin(member: index)
             if let included, !included[index] { return try sink(index, nil) }
             lua.pushRef(rule.evaluate)
             pushMember(index, member)
@@ -131,7 +137,7 @@ final class RuleEvaluator {
     private func makePop(_ stats: PopulationStats) throws -> LuaRef {
         // Compiled once per Lua state: realtime evaluation calls this for every ingest.
         let ref = try lua.cached("tagd.pop") {
-            guard case .function(let ref) = try lua.run(PopPrelude.source, chunkName: "=pop") else {
+            guard case .function(let ref) = try lua.run(PopPrelude.source, chunkName: "=tagd:pop") else {
                 throw RunError.store("pop prelude did not return a function")
             }
             return ref
@@ -141,7 +147,7 @@ final class RuleEvaluator {
         let statRef = lua.cached("tagd.stat") {
             let stat = lua.makeHostFunction { _, arguments in
                 guard let stats = slots.stats else { throw LuaHostError("pop is only available inside evaluate") }
-                return try stats.answer(arguments)
+                return try stats.answer(arguments, recorder: slots.recorder)
             }
             return HostFunctionHandle.ref(lua, stat)
         }
@@ -198,4 +204,6 @@ final class RuleEvaluator {
 final class EvaluationSlots {
     var member = MemberRow.anonymous
     var stats: PopulationStats?
+    /// Records what `pop` answers during a batch run (`nil` otherwise).
+    var recorder: PopRecorder?
 }

@@ -17,6 +17,22 @@ struct RulePass: @unchecked Sendable {
     var reasons: [String: Int]
     /// The marks the pass has seen (saved with its snapshot).
     var marks: (change: Int64, history: Int64)
+    /// The members of the store the pass covers (`table` may hold none of
+    /// them when nothing changed: the snapshot's data is never read then).
+    var members: Int
+
+    init(
+        kind: String, table: FeatureTable, changed: [Int]?, previous: FeatureSnapshot?, reasons: [String: Int],
+        marks: (change: Int64, history: Int64), members: Int? = nil
+    ) {
+        self.kind = kind
+        self.table = table
+        self.changed = changed
+        self.previous = previous
+        self.reasons = reasons
+        self.marks = marks
+        self.members = members ?? table.count
+    }
 
     /// Every feature a rule's snapshot holds.
     static func specs(of rule: RuleDefinition) -> Set<FeatureSpec> {
@@ -34,7 +50,7 @@ struct RulePass: @unchecked Sendable {
         in db: Database
     ) throws -> RulePass? {
         let specs = specs(of: rule)
-        guard let snapshot = try FeatureSnapshot.load(tagID: tagID, specs: specs, in: db), snapshot.versionID == versionID,
+        guard let (snapshot, members) = try FeatureSnapshot.header(tagID: tagID, in: db), snapshot.versionID == versionID,
             asOf >= snapshot.asOf
         else { return nil }
         var reasons: [String: Int] = [:]
@@ -56,14 +72,21 @@ struct RulePass: @unchecked Sendable {
                 arguments: StatementArguments(rule.dependencies + [snapshot.historyMark, marks.history])))
         }
         let recompute = data.union(time)
+        // Nothing to do: the snapshot's data is not even read.
+        if recompute.isEmpty, dependency.isEmpty, asOf == snapshot.asOf || !specs.contains(where: { $0.rawTimestamp != nil }) {
+            return RulePass(
+                kind: "incremental", table: snapshot.table, changed: [], previous: snapshot, reasons: reasons, marks: marks,
+                members: members)
+        }
         // Past a quarter of the members, one full pass costs less than patching.
-        guard recompute.count <= snapshot.table.count / 4 + 1_000 else { return nil }
+        guard recompute.count <= members / 4 + 1_000, let snapshot = try snapshot.loaded(specs: specs, in: db) else { return nil }
         var table = snapshot.table
         if !recompute.isEmpty {
             let fresh = try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(recompute))
             table = table.merging(fresh)
         }
-        let days = recount(&table, specs: specs, asOf: asOf, previous: snapshot.table)
+        // Day counts move only when the clock does.
+        let days = asOf == snapshot.asOf ? [] : recount(&table, specs: specs, asOf: asOf, previous: snapshot.table)
         let changedIDs = recompute.union(dependency).union(days)
         reasons["dependency"] = dependency.subtracting(recompute).count
         reasons["days passed"] = days.subtracting(recompute).subtracting(dependency).count

@@ -1,28 +1,32 @@
 import Foundation
+import LuaHost
 
 /// The binary form of a ``FeatureSnapshot``'s table: little-endian, column
 /// by column, each column keyed by its feature's description so a snapshot
-/// never feeds a column to the wrong feature.
+/// never feeds a column to the wrong feature, then the rule's
+/// ``PopRecording`` if it has one (format 2; format 1 had none).
 enum SnapshotCoding {
     struct Corrupt: Error {}
 
     /// The encoded size in bytes.
-    static func size(_ table: FeatureTable, mask: [Bool]?) -> Int {
+    static func size(_ table: FeatureTable, mask: [Bool]?, recording: PopRecording?) -> Int {
         var size = 0
-        try? write(table, mask: mask) { size += $0.count }
+        try? write(table, mask: mask, recording: recording) { size += $0.count }
         return size
     }
 
     /// Hands the encoding to `sink` piece by piece, the columns straight
     /// from their storage (no copy of the whole snapshot is ever made).
-    static func write(_ table: FeatureTable, mask: [Bool]?, to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    static func write(
+        _ table: FeatureTable, mask: [Bool]?, recording: PopRecording?, to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         func int(_ v: Int64) throws { try withUnsafeBytes(of: v.littleEndian) { try sink($0) } }
         func string(_ s: String) throws {
             let bytes = Array(s.utf8)
             try int(Int64(bytes.count))
             try bytes.withUnsafeBytes { try sink($0) }
         }
-        try int(1)  // format version
+        try int(2)  // format version
         try int(Int64(table.count))
         try table.memberIDs.withUnsafeBytes { try sink($0) }
         if let mask {
@@ -46,15 +50,54 @@ enum SnapshotCoding {
                 try codes.withUnsafeBytes { try sink($0) }
             }
         }
+        guard let recording else { return try int(0) }
+        try int(1)
+        try int(Int64(recording.keys.count))
+        for key in recording.keys {
+            try int(Int64(key.question.rawValue))
+            try string(key.feature)
+            try int(Int64(bitPattern: key.parameter.bitPattern))
+        }
+        try int(Int64(recording.offsets.count))
+        try recording.offsets.withUnsafeBytes { try sink($0) }
+        try int(Int64(recording.keyIDs.count))
+        try recording.keyIDs.withUnsafeBytes { try sink($0) }
+        try recording.values.withUnsafeBytes { try sink($0) }
+        try recording.answers.withUnsafeBytes { try sink($0) }
+        func values(_ list: [LuaValue]) throws {
+            try int(Int64(list.count))
+            for value in list {
+                switch value {
+                case .bool(let b): try int(1); try int(b ? 1 : 0)
+                case .integer(let i): try int(2); try int(i)
+                case .number(let d): try int(3); try int(Int64(bitPattern: d.bitPattern))
+                case .string(let s): try int(4); try string(s)
+                default: try int(0)
+                }
+            }
+        }
+        try int(Int64(recording.constants.count))
+        for constant in recording.constants {
+            try values(constant.arguments)
+            try values(constant.answer)
+        }
     }
 
     /// The members, the mask and the columns by feature description.
-    static func decode(_ data: Data) throws -> (ContiguousArray<Int64>, [Bool]?, [String: FeatureColumn]) {
+    static func decode(_ data: Data) throws -> Decoded {
         try data.withUnsafeBytes { raw in try decode(raw) }
     }
 
+    /// A decoded snapshot.
+    struct Decoded {
+        var ids: ContiguousArray<Int64>
+        var mask: [Bool]?
+        var columns: [String: FeatureColumn]
+        var recording: PopRecording?
+    }
+
     /// ``decode(_:)`` over the bytes in place (a snapshot is tens of MB: no copy).
-    private static func decode(_ bytes: UnsafeRawBufferPointer) throws -> (ContiguousArray<Int64>, [Bool]?, [String: FeatureColumn]) {
+    private static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
         var offset = 0
         func take(_ n: Int) throws -> UnsafeRawBufferPointer {
             guard n >= 0, offset + n <= bytes.count else { throw Corrupt() }
@@ -63,6 +106,11 @@ enum SnapshotCoding {
         }
         func int() throws -> Int64 {
             Int64(littleEndian: try take(8).loadUnaligned(as: Int64.self))
+        }
+        func size() throws -> Int64 {
+            let n = try int()
+            guard n >= 0, n <= Int64(bytes.count) else { throw Corrupt() }
+            return n
         }
         func string() throws -> String {
             let n = try int()
@@ -76,7 +124,8 @@ enum SnapshotCoding {
                 initialized = count
             }
         }
-        guard try int() == 1 else { throw Corrupt() }
+        let format = try int()
+        guard format == 1 || format == 2 else { throw Corrupt() }
         let count = Int(try int())
         guard count >= 0, count < bytes.count else { throw Corrupt() }
         let ids = try array(count, of: Int64.self)
@@ -93,6 +142,37 @@ enum SnapshotCoding {
                 byName[name] = .text(try array(count, of: Int32.self), dictionary: words)
             }
         }
-        return (ids, mask, byName)
+        var recording: PopRecording?
+        if format == 2, try int() == 1 {
+            var r = PopRecording()
+            for _ in 0..<Int(try size()) {
+                guard let question = PopQuestion(rawValue: UInt8(clamping: try int())) else { throw Corrupt() }
+                let feature = try string()
+                r.keys.append(.init(question: question, feature: feature, parameter: Double(bitPattern: UInt64(bitPattern: try int()))))
+            }
+            r.offsets = try array(Int(try size()), of: Int32.self)
+            let entries = Int(try size())
+            r.keyIDs = try array(entries, of: UInt16.self)
+            r.values = try array(entries, of: Double.self)
+            r.answers = try array(entries, of: Double.self)
+            func values() throws -> [LuaValue] {
+                try (0..<Int(try size())).map { _ in
+                    switch try int() {
+                    case 1: return .bool(try int() != 0)
+                    case 2: return .integer(try int())
+                    case 3: return .number(Double(bitPattern: UInt64(bitPattern: try int())))
+                    case 4: return .string(try string())
+                    default: return .nil
+                    }
+                }
+            }
+            for _ in 0..<Int(try size()) { r.constants.append(.init(arguments: try values(), answer: try values())) }
+            // Entries must stay inside the recording and name known questions.
+            guard r.offsets.first == 0, r.offsets.last.map(Int.init) == entries,
+                zip(r.offsets, r.offsets.dropFirst()).allSatisfy({ $0 <= $1 }), r.keyIDs.allSatisfy({ Int($0) < r.keys.count })
+            else { throw Corrupt() }
+            recording = r
+        }
+        return Decoded(ids: ids, mask: mask, columns: byName, recording: recording)
     }
 }

@@ -27,6 +27,8 @@ struct RuleValues: @unchecked Sendable {
     var mask: [Bool]?
     /// Members evaluated, by reason.
     var reasons: [String: Int]
+    /// What `pop` answered, for the next run's snapshot (pop-reading rules).
+    var recording: PopRecording?
 }
 
 /// Groups rules so that each group reads only tags of earlier groups.
@@ -78,13 +80,27 @@ extension TagRunner {
                 maskChanged = changed.contains { computed[$0] != start[$0] }
                 mask = computed
             }
-            if only != nil, usesPop, maskChanged || pass.featuresChanged(rule) {
-                only = nil
-                reasons["population changed"] = table.count - (pass.changed?.count ?? 0)
-            } else if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
+            let previousIndex = Self.indexMap(from: pass.previous?.table, to: table)
+            var population: PopulationStats?
+            if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
                 only = nil
                 reasons["as-of moved"] = table.count - (pass.changed?.count ?? 0)
+            } else if let changed = only, usesPop, maskChanged || pass.featuresChanged(rule) {
+                // The statistics moved: evaluate again the members `pop` would
+                // now answer differently, or everyone if a constant statistic moved.
+                let stats = PopulationStats(table: table, featuresByName: evaluator.featuresByName, included: mask)
+                population = stats
+                if let recording = pass.previous?.recording,
+                    let moved = try recording.moved(stats: stats, count: table.count, changed: changed, previousIndex: previousIndex)
+                {
+                    only = (changed + moved).sorted()
+                    reasons["pop answer moved"] = moved.count
+                } else {
+                    only = nil
+                    reasons["population changed"] = table.count - changed.count
+                }
             }
+            let recorder = usesPop ? PopRecorder() : nil
             var codes = ContiguousArray<Int32>(repeating: -1, count: table.count)
             var words: [String] = []
             var dictionary: [String: Int32] = [:]
@@ -94,14 +110,27 @@ extension TagRunner {
                 if isCancelled() { return .cancelled(name) }
                 return ticket?.stopReason.map { .stopped(name: name, reason: $0) }
             }
-            let stats = try evaluator.evaluate(in: db, only: only, mask: mask, stop: stop) { index, value in
+            let stats = try evaluator.evaluate(
+                in: db, population: population, only: only, mask: mask, recorder: recorder, stop: stop
+            ) { index, value in
                 if let value { codes[index] = FeatureComputer.code(of: value, dictionary: &dictionary, words: &words) }
                 if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
             }
+            // Members not evaluated keep what `pop` answered them before.
+            let carried = only == nil ? nil : pass.previous?.recording
+            let recording = only != nil && carried == nil
+                ? nil : recorder?.recording(count: table.count, previous: carried, previousIndex: previousIndex)
             return RuleValues(
                 codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started), pass: pass, evaluated: only,
-                mask: stats.included, reasons: reasons)
+                mask: stats.included, reasons: reasons, recording: recording)
         }
+    }
+
+    /// Maps an index of `table` to the same member's index in `previous`.
+    static func indexMap(from previous: FeatureTable?, to table: FeatureTable) -> (Int) -> Int? {
+        guard let previous else { return { _ in nil } }
+        if previous.memberIDs == table.memberIDs { return { $0 } }
+        return { previous.index(of: table.memberIDs[$0]) }
     }
 
     /// A previous population mask carried over to `table`'s members (new members: not kept).

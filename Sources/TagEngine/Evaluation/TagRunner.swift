@@ -164,7 +164,7 @@ public struct TagRunner: Sendable {
         report.writeSeconds = Date().timeIntervalSince(writing)
         report.evaluateSeconds = values.seconds
         report.seconds = values.seconds + (report.writeSeconds ?? 0)
-        progress?(Progress(tag: item.rule.name, done: pass.table.count, total: pass.table.count, phase: "done"))
+        progress?(Progress(tag: item.rule.name, done: pass.members, total: pass.members, phase: "done"))
         return (report, values.stats)
     }
 
@@ -206,7 +206,7 @@ public struct TagRunner: Sendable {
         for spec in RulePass.specs(of: rule) { own.columns[spec] = table.column(spec) }
         let snapshot = FeatureSnapshot(
             tagID: tagID, versionID: versionID, asOf: asOf, changeMark: values.pass.marks.change,
-            historyMark: values.pass.marks.history, table: own, mask: values.mask, covered: covered)
+            historyMark: values.pass.marks.history, table: own, mask: values.mask, covered: covered, recording: values.recording)
         if values.pass.changed?.isEmpty == true {
             try snapshot.advance(in: db)  // no member's features moved: only the marks
         } else {
@@ -229,11 +229,11 @@ public struct TagRunner: Sendable {
                 kind = ?, evaluated = ?, reasons = ? WHERE id = ?
                 """,
             arguments: [
-                finished.timeIntervalSince1970, table.count, covered, t.gained, t.lost, t.changed, kind, indexes.count, reasonsJSON,
+                finished.timeIntervalSince1970, values.pass.members, covered, t.gained, t.lost, t.changed, kind, indexes.count, reasonsJSON,
                 runID,
             ])
         return RunReport(
-            tag: rule.name, runID: runID, status: "succeeded", members: table.count, covered: covered, gained: t.gained,
+            tag: rule.name, runID: runID, status: "succeeded", members: values.pass.members, covered: covered, gained: t.gained,
             lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started), topValues: top, error: nil,
             kind: kind, evaluated: indexes.count, reasons: reasons)
     }

@@ -1,0 +1,28 @@
+extension PopRecording {
+    /// The members of `table` that must be evaluated again because `pop`
+    /// would answer them differently now (`stats`), besides `changed`
+    /// (evaluated anyway); `nil` when a constant statistic the rule read
+    /// moved, so that everyone must be.
+    ///
+    /// `previousIndex` maps an index of `table` to the index of the same
+    /// member in the table this recording was made over.
+    func moved(stats: PopulationStats, count: Int, changed: [Int], previousIndex: (Int) -> Int?) throws -> [Int]? {
+        for constant in constants where try stats.answer(constant.arguments) != constant.answer { return nil }
+        var isChanged = [Bool](repeating: false, count: count)
+        for index in changed { isChanged[index] = true }
+        var moved: [Int] = []
+        for index in 0..<count where !isChanged[index] {
+            guard let before = previousIndex(index), before < self.count else { continue }
+            for entry in entries(of: before) {
+                let key = keys[Int(keyIDs[entry])]
+                let now = try stats.answer(key.question, feature: key.feature, value: values[entry], parameter: key.parameter) ?? .nan
+                let was = answers[entry]
+                if now != was && !(now.isNaN && was.isNaN) {
+                    moved.append(index)
+                    break
+                }
+            }
+        }
+        return moved
+    }
+}

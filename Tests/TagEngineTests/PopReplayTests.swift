@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import MemberStore
+import Testing
+
+@testable import TagEngine
+
+/// Questions about a member's value (`pop.above`, `pop.ntile`...) are
+/// recorded with their answers, so that after a small change an incremental
+/// run re-evaluates only the members whose answers moved, and still equals a
+/// full run.
+@Suite("pop answers replayed") struct PopReplayTests {
+    /// Spend above the mean, and the spend quintile.
+    static let rule = """
+        return tag "spender" {
+          title = "Spender", category = "test/pop", owner = "qa", kind = "label", refresh = "hourly",
+          features = { spend = sum("orders.amount") },
+          population = function(m) return m.spend > 0 end,
+          evaluate = function(m, pop)
+            local big = pop.above("spend", m.spend, "mean")
+            return (big and "big" or "small") .. pop.ntile("spend", m.spend, 5)
+          end,
+        }
+        """
+
+    /// A rule `name` of `kind` over the members' total spend.
+    static func spending(_ name: String, kind: String = "flag", evaluate: String) -> String {
+        """
+        return tag "\(name)" {
+          title = "\(name)", category = "test/pop", owner = "qa", kind = "\(kind)", refresh = "hourly",
+          features = { spend = sum("orders.amount") },
+          evaluate = function(m, pop)
+            \(evaluate)
+          end,
+        }
+        """
+    }
+
+    /// 100 members spending 1..100.
+    static func seeded() throws -> TestStore {
+        let store = try TestStore()
+        let ids = (1...100).map { String(format: "m%03d", $0) }
+        _ = try store.store.ingest(members: ids.map { MemberInput(externalID: $0) })
+        _ = try store.store.ingest(orders: ids.enumerated().map { index, id in
+            OrderInput(member: id, ts: TestStore.ago(3), amount: Double(index + 1), category: "pet")
+        })
+        return store
+    }
+
+    /// The live values of a full run over a copy of `store`.
+    static func fullRun(_ store: TestStore, tag: String) throws -> [String: String] {
+        let path = store.rules.deletingLastPathComponent().appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+        try store.pool.backup(to: try DatabaseQueue(path: path))
+        let copy = try MemberStore(path: path)
+        let reports = try TagRunner(pool: copy.pool).run(
+            try TagRegistry(pool: copy.pool).liveVersions(), asOf: store.asOfDate, trigger: "test", full: true)
+        #expect(reports.allSatisfy { $0.status == "succeeded" })
+        return try copy.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT m.external_id, mt.value FROM member_tags mt JOIN members m ON m.id = mt.member_id
+                JOIN tags t ON t.id = mt.tag_id WHERE t.name = ?
+                """, arguments: [tag])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[1]) })
+        }
+    }
+
+    @Test func aSmallChangeReEvaluatesOnlyTheMembersWhoseAnswersMoved() throws {
+        let store = try Self.seeded()
+        try store.write("spender.lua", Self.rule)
+        try store.approve("spender")
+        #expect(try store.run().first?.kind == "full")
+        #expect(try store.values("spender")["m100"] == "big5")
+        // One member spends a little more: the mean moves by 0.5, the quintiles barely.
+        _ = try store.store.ingest(orders: [OrderInput(member: "m001", ts: TestStore.ago(1), amount: 50, category: "pet")])
+        let report = try #require(try store.run().first)
+        #expect(report.kind == "incremental")
+        #expect(report.status == "succeeded")
+        let evaluated = try #require(report.evaluated)
+        #expect(evaluated >= 1 && evaluated < 100, "evaluated \(evaluated)")
+        #expect(try store.values("spender") == (try Self.fullRun(store, tag: "spender")))
+        // A large change moves many answers, and still equals a full run.
+        _ = try store.store.ingest(orders: (1...20).map {
+            OrderInput(member: String(format: "m%03d", $0), ts: TestStore.ago(1), amount: 500, category: "pet")
+        })
+        #expect(try store.run().first?.status == "succeeded")
+        #expect(try store.values("spender") == (try Self.fullRun(store, tag: "spender")))
+    }
+
+    @Test func aConstantStatisticThatMovedEvaluatesEveryone() throws {
+        let store = try Self.seeded()
+        try store.write("spender.lua", Self.spending("spender", evaluate: "return m.spend > pop.mean \"spend\""))
+        try store.approve("spender")
+        _ = try store.run()
+        _ = try store.store.ingest(orders: [OrderInput(member: "m001", ts: TestStore.ago(1), amount: 50, category: "pet")])
+        let report = try #require(try store.run().first)
+        #expect(report.kind == "incremental")
+        #expect(report.evaluated == 100)
+        #expect(report.reasons?["population changed"] == 99)
+        #expect(try store.values("spender") == (try Self.fullRun(store, tag: "spender")))
+    }
+
+    @Test func comparisonsAnswerLikeTheStatisticTheyName() throws {
+        let store = try Self.seeded()
+        try store.write("cmp.lua", Self.spending("cmp", kind: "label", evaluate: """
+            local same = pop.above("spend", m.spend, "mean") == (m.spend > pop.mean "spend")
+              and pop.below("spend", m.spend, "median") == (m.spend < pop.median "spend")
+              and pop.at_least("spend", m.spend, "p80") == (m.spend >= pop.quantile("spend", 0.8))
+              and pop.at_most("spend", m.spend, "p12.5") == (m.spend <= pop.quantile("spend", 0.125))
+            return same and "same" or "differs"
+            """))
+        try store.approve("cmp")
+        #expect(try store.run().first?.status == "succeeded")
+        #expect(Set(try store.values("cmp").values) == ["same"])
+    }
+
+    @Test(arguments: [
+        ("pop.above(\"spend\", m.spend, \"average\")", "\"mean\", \"median\" or a quantile such as \"p80\", got \"average\""),
+        ("pop.above(\"spend\", m.spend, \"p101\")", "got \"p101\""),
+        ("pop.below(\"spend\", m.spend)", "got nil"),
+        ("pop.at_least(\"spend\", nil, \"mean\")", "expected the member's value, got nil"),
+        ("pop.at_most(\"nope\", m.spend, \"mean\")", "unknown feature 'nope'"),
+    ])
+    func badQuestionsFailTheRunSayingWhy(call: String, message: String) throws {
+        let store = try Self.seeded()
+        try store.write("bad.lua", Self.spending("bad", evaluate: "local answer = \(call)\n    return answer"))
+        try store.approve("bad")
+        let report = try #require(try store.run().first)
+        #expect(report.status == "failed")
+        #expect(report.error?.contains(message) == true, "\(report.error ?? "")")
+        #expect(report.error?.contains("bad.lua:5") == true, "\(report.error ?? "")")
+    }
+
+    @Test func theRecordingSurvivesTheSnapshotCodingAndACorruptOneIsRefused() throws {
+        var recording = PopRecording()
+        recording.keys = [.init(question: .ntile, feature: "spend", parameter: 5), .init(question: .above, feature: "f", parameter: -1)]
+        recording.offsets = [0, 2, 2, 3]
+        recording.keyIDs = [0, 1, 1]
+        recording.values = [1.5, 2.5, -3]
+        recording.answers = [1, 0, .nan]
+        recording.constants = [.init(arguments: ["mean", "spend", .nil], answer: [.number(50.5)])]
+        let table = FeatureTable(memberIDs: [1, 2, 3], columns: [:])
+        var bytes = Data()
+        try SnapshotCoding.write(table, mask: [true, false, true], recording: recording) { bytes.append(contentsOf: $0) }
+        let decoded = try SnapshotCoding.decode(bytes)
+        let back = try #require(decoded.recording)
+        #expect(back.keys == recording.keys)
+        #expect(back.offsets == recording.offsets && back.keyIDs == recording.keyIDs && back.values == recording.values)
+        #expect(back.answers[0] == 1 && back.answers[1] == 0 && back.answers[2].isNaN)
+        #expect(back.constants == recording.constants)
+        #expect(decoded.mask == [true, false, true])
+        // An entry naming a question that is not there is refused, not trusted.
+        recording.keyIDs = [0, 1, 7]
+        bytes = Data()
+        try SnapshotCoding.write(table, mask: nil, recording: recording) { bytes.append(contentsOf: $0) }
+        #expect(throws: SnapshotCoding.Corrupt.self) { try SnapshotCoding.decode(bytes) }
+    }
+}
