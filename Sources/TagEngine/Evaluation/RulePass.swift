@@ -11,8 +11,15 @@ struct RulePass: @unchecked Sendable {
     var table: FeatureTable
     /// Indexes of the members whose inputs changed, ascending (`nil`: a full pass).
     var changed: [Int]?
-    /// The snapshot it started from (incremental passes).
+    /// The snapshot it started from (incremental passes), without its table:
+    /// the pass patched that table in place into ``table``.
     var previous: FeatureSnapshot?
+    /// The snapshot's members, when they differ from ``table``'s (new members
+    /// joined); `nil` when they are the same.
+    var previousIDs: ContiguousArray<Int64>?
+    /// Whether the features of any changed member differ from the
+    /// snapshot's (so population statistics may differ too); true for a full pass.
+    var featuresMoved = true
     /// Members re-computed or re-evaluated, by reason.
     var reasons: [String: Int]
     /// The marks the pass has seen (saved with its snapshot).
@@ -79,19 +86,32 @@ struct RulePass: @unchecked Sendable {
                 members: members)
         }
         // Past a quarter of the members, one full pass costs less than patching.
-        guard recompute.count <= members / 4 + 1_000, let snapshot = try snapshot.loaded(specs: specs, in: db) else { return nil }
+        guard recompute.count <= members / 4 + 1_000, var snapshot = try snapshot.loaded(specs: specs, in: db) else { return nil }
+        // The snapshot's table is patched in place: the pass keeps no second copy.
         var table = snapshot.table
+        snapshot.table = FeatureTable(memberIDs: [], columns: [:])
+        var moved = false
+        var previousIDs: ContiguousArray<Int64>?
         if !recompute.isEmpty {
             let fresh = try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(recompute))
-            table = table.merging(fresh)
+            if let patched = table.patch(fresh, watching: Set(rule.features.map(\.spec))) {
+                moved = patched
+            } else {
+                previousIDs = table.memberIDs  // new members join
+                table = table.merging(fresh)
+                moved = true
+            }
         }
         // Day counts move only when the clock does.
-        let days = asOf == snapshot.asOf ? [] : recount(&table, specs: specs, asOf: asOf, previous: snapshot.table)
+        let days = asOf == snapshot.asOf ? [] : recount(&table, specs: specs, asOf: asOf)
         let changedIDs = recompute.union(dependency).union(days)
         reasons["dependency"] = dependency.subtracting(recompute).count
         reasons["days passed"] = days.subtracting(recompute).subtracting(dependency).count
         let changed = changedIDs.compactMap { table.index(of: $0) }.sorted()
-        return RulePass(kind: "incremental", table: table, changed: changed, previous: snapshot, reasons: reasons, marks: marks)
+        var pass = RulePass(kind: "incremental", table: table, changed: changed, previous: snapshot, reasons: reasons, marks: marks)
+        pass.previousIDs = previousIDs
+        pass.featuresMoved = moved || !days.isEmpty
+        return pass
     }
 
     /// Members with a row whose window lapsed, or whose future-dated row
@@ -115,22 +135,18 @@ struct RulePass: @unchecked Sendable {
     }
 
     /// Recounts every `days_since` column of `table` at `asOf` from its raw
-    /// timestamps; returns the members whose count differs from `previous`.
-    static func recount(_ table: inout FeatureTable, specs: Set<FeatureSpec>, asOf: Int64, previous: FeatureTable) -> Set<Int64> {
+    /// timestamps, in place; returns the members whose count moved.
+    static func recount(_ table: inout FeatureTable, specs: Set<FeatureSpec>, asOf: Int64) -> Set<Int64> {
         var changed: Set<Int64> = []
         for spec in specs {
-            guard let raw = spec.rawTimestamp, case .numeric(let type, var days) = table.column(spec),
-                case .numeric(_, let stamps) = table.column(raw)
+            guard let raw = spec.rawTimestamp, case .numeric(_, let stamps) = table.column(raw),
+                case .numeric(let type, var days)? = table.columns.removeValue(forKey: spec)  // uniquely held: no copy
             else { continue }
-            let old = previous.column(spec)
             for index in days.indices {
                 let value = stamps[index].isNaN ? Double.nan : FeatureSpec.days(from: stamps[index], to: asOf)
-                days[index] = value
-                let id = table.memberIDs[index]
-                if let before = previous.index(of: id), case .numeric(_, let was) = old {
-                    if !(was[before] == value || (was[before].isNaN && value.isNaN)) { changed.insert(id) }
-                } else {
-                    changed.insert(id)
+                if !(days[index] == value || (days[index].isNaN && value.isNaN)) {
+                    changed.insert(table.memberIDs[index])
+                    days[index] = value
                 }
             }
             table.columns[spec] = .numeric(type, days)
@@ -138,17 +154,19 @@ struct RulePass: @unchecked Sendable {
         return changed
     }
 
-    /// Whether the features of any `changed` member differ from the
-    /// snapshot's (so population statistics may differ too).
-    func featuresChanged(_ rule: RuleDefinition) -> Bool {
-        guard let previous, let changed else { return true }
-        for index in changed {
-            guard let before = previous.table.index(of: table.memberIDs[index]) else { return true }
-            for feature in rule.features
-            where !table.column(feature.spec).sameValue(at: index, as: previous.table.column(feature.spec), at: before) {
-                return true
-            }
-        }
-        return false
+    /// Maps an index of ``table`` to the same member's index in the snapshot's table.
+    var previousIndex: (Int) -> Int? {
+        guard previous != nil else { return { _ in nil } }
+        guard let ids = previousIDs else { return { $0 } }
+        let table = self.table
+        return { index in FeatureTable(memberIDs: ids, columns: [:]).index(of: table.memberIDs[index]) }
+    }
+
+    /// The snapshot's population mask, carried over to ``table``'s members (new members: not kept).
+    var startMask: [Bool] {
+        guard let mask = previous?.mask else { return [Bool](repeating: false, count: table.count) }
+        guard previousIDs != nil else { return mask }
+        let index = previousIndex
+        return table.memberIDs.indices.map { index($0).map { mask[$0] } ?? false }
     }
 }

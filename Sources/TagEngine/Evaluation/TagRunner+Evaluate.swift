@@ -75,17 +75,17 @@ extension TagRunner {
             var mask: [Bool]?
             var maskChanged = false
             if let changed = pass.changed, let population = rule.population {
-                let start = Self.remap(pass.previous?.mask, from: pass.previous?.table, to: table)
+                let start = pass.startMask
                 let computed = try evaluator.populationMask(population, in: db, only: changed, start: start)
                 maskChanged = changed.contains { computed[$0] != start[$0] }
                 mask = computed
             }
-            let previousIndex = Self.indexMap(from: pass.previous?.table, to: table)
+            let previousIndex = pass.previousIndex
             var population: PopulationStats?
             if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
                 only = nil
                 reasons["as-of moved"] = table.count - (pass.changed?.count ?? 0)
-            } else if let changed = only, usesPop, maskChanged || pass.featuresChanged(rule) {
+            } else if let changed = only, usesPop, maskChanged || pass.featuresMoved {
                 // The statistics moved: evaluate again the members `pop` would
                 // now answer differently, or everyone if a constant statistic moved.
                 let stats = PopulationStats(table: table, featuresByName: evaluator.featuresByName, included: mask)
@@ -124,19 +124,5 @@ extension TagRunner {
                 codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started), pass: pass, evaluated: only,
                 mask: stats.included, reasons: reasons, recording: recording)
         }
-    }
-
-    /// Maps an index of `table` to the same member's index in `previous`.
-    static func indexMap(from previous: FeatureTable?, to table: FeatureTable) -> (Int) -> Int? {
-        guard let previous else { return { _ in nil } }
-        if previous.memberIDs == table.memberIDs { return { $0 } }
-        return { previous.index(of: table.memberIDs[$0]) }
-    }
-
-    /// A previous population mask carried over to `table`'s members (new members: not kept).
-    static func remap(_ mask: [Bool]?, from previous: FeatureTable?, to table: FeatureTable) -> [Bool] {
-        guard let mask, let previous else { return [Bool](repeating: false, count: table.count) }
-        if previous.memberIDs == table.memberIDs { return mask }
-        return table.memberIDs.map { id in previous.index(of: id).map { mask[$0] } ?? false }
     }
 }

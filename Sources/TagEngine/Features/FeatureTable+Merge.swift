@@ -29,6 +29,26 @@ extension FeatureTable {
         return merged
     }
 
+    /// Overwrites the values of `fresh`'s members in place, for the columns
+    /// both have, when every one of them is already in the table; returns
+    /// whether any value of the `watching` columns changed, or `nil` (and
+    /// changes nothing) when `fresh` holds a member this table lacks.
+    mutating func patch(_ fresh: FeatureTable, watching: Set<FeatureSpec>) -> Bool? {
+        var indexes: [Int] = []
+        indexes.reserveCapacity(fresh.count)
+        for id in fresh.memberIDs {
+            guard let index = index(of: id) else { return nil }
+            indexes.append(index)
+        }
+        var moved = false
+        for spec in Array(columns.keys) {
+            guard var column = columns.removeValue(forKey: spec) else { continue }  // uniquely held: patched in place
+            if column.patch(fresh.column(spec), at: indexes), watching.contains(spec) { moved = true }
+            columns[spec] = column
+        }
+        return moved
+    }
+
     /// The index of store id `id`, if the member is in the table.
     func index(of id: Int64) -> Int? {
         var low = 0
@@ -60,6 +80,35 @@ extension FeatureColumn {
         default:
             return fresh
         }
+    }
+
+    /// Sets member `indexes[j]` to `fresh`'s member `j`, in place; returns whether any value changed.
+    mutating func patch(_ fresh: FeatureColumn, at indexes: [Int]) -> Bool {
+        var changed = false
+        if case .numeric(let type, var values) = self, case .numeric(_, let new) = fresh {
+            self = .numeric(type, [])  // drop the second reference before writing
+            for (j, i) in indexes.enumerated() where !(values[i] == new[j] || (values[i].isNaN && new[j].isNaN)) {
+                values[i] = new[j]
+                changed = true
+            }
+            self = .numeric(type, values)
+        } else if case .text(var codes, var words) = self, case .text(let newCodes, let newWords) = fresh {
+            self = .text([], dictionary: [])
+            var dictionary = Dictionary(uniqueKeysWithValues: words.enumerated().map { ($1, Int32($0)) })
+            let remap = newWords.map { FeatureComputer.code(of: $0, dictionary: &dictionary, words: &words) }
+            for (j, i) in indexes.enumerated() {
+                let code = newCodes[j] < 0 ? Int32(-1) : remap[Int(newCodes[j])]
+                if codes[i] != code {
+                    codes[i] = code
+                    changed = true
+                }
+            }
+            self = .text(codes, dictionary: words)
+        } else {
+            changed = true
+            self = fresh
+        }
+        return changed
     }
 
     /// Whether member `i` of `self` and member `j` of `other` hold the same value.
