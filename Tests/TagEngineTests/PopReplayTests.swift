@@ -154,4 +154,22 @@ import Testing
         try SnapshotCoding.write(table, mask: nil, recording: recording) { bytes.append(contentsOf: $0) }
         #expect(throws: SnapshotCoding.Corrupt.self) { try SnapshotCoding.decode(bytes) }
     }
+
+    @Test func aDamagedSnapshotMakesTheNextRunFullNotWrong() throws {
+        let store = try Self.seeded()
+        try store.write("spender.lua", Self.rule)
+        try store.approve("spender")
+        _ = try store.run()
+        let expected = try store.values("spender")
+        // Cut the stored snapshot short, then garble its middle.
+        for damage in ["substr(data, 1, length(data) / 2)", "substr(data, 1, 40) || randomblob(length(data) - 40)"] {
+            try store.pool.write { db in try db.execute(sql: "UPDATE feature_snapshots SET data = \(damage)") }
+            _ = try store.store.ingest(orders: [OrderInput(member: "m050", ts: TestStore.ago(1), amount: 0.5, category: "pet")])
+            let report = try #require(try store.run().first)
+            #expect(report.status == "succeeded")
+            #expect(report.kind == "full", "\(damage)")
+            #expect(try store.values("spender") == (try Self.fullRun(store, tag: "spender")))
+        }
+        #expect(try store.values("spender").count == expected.count)
+    }
 }

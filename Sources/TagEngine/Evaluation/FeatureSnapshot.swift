@@ -66,12 +66,22 @@ struct FeatureSnapshot {
         return count >= 0 && count < Int64(Int32.max) ? Int(count) : nil
     }
 
-    /// This header's snapshot with its data, if the data holds every one of `specs`.
+    /// This header's snapshot with its data, if the data holds every one of
+    /// `specs`. The data is read with SQLite's incremental blob I/O straight
+    /// into the columns (no copy of the whole blob is made).
     func loaded(specs: Set<FeatureSpec>, in db: Database) throws -> FeatureSnapshot? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT data FROM feature_snapshots WHERE tag_id = ?", arguments: [tagID])
+        var blob: OpaquePointer?
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 0, &blob) == SQLITE_OK,
+            let blob
         else { return nil }
+        defer { sqlite3_blob_close(blob) }
+        let source = SnapshotCoding.Source(count: Int(sqlite3_blob_bytes(blob))) { buffer, offset in
+            guard sqlite3_blob_read(blob, buffer.baseAddress, Int32(buffer.count), Int32(offset)) == SQLITE_OK else {
+                throw SnapshotCoding.Corrupt()
+            }
+        }
         // Unreadable, or made for other features: the run is a full one.
-        guard let decoded = try? SnapshotCoding.decode(data) else { return nil }
+        guard let decoded = try? SnapshotCoding.decode(source) else { return nil }
         var table = FeatureTable(memberIDs: decoded.ids, columns: [:])
         for spec in specs {
             guard let column = decoded.columns["\(spec)"] else { return nil }

@@ -85,7 +85,20 @@ enum SnapshotCoding {
 
     /// The members, the mask and the columns by feature description.
     static func decode(_ data: Data) throws -> Decoded {
-        try data.withUnsafeBytes { raw in try decode(raw) }
+        try data.withUnsafeBytes { bytes in
+            try decode(Source(count: bytes.count) { buffer, offset in
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + buffer.count]))
+            })
+        }
+    }
+
+    /// Where a snapshot is decoded from: `count` bytes, copied out piece by
+    /// piece (from a buffer, or from SQLite's incremental blob I/O straight
+    /// into the columns' storage, with no copy of the whole).
+    struct Source {
+        var count: Int
+        /// Fills the buffer with the bytes at the offset (always inside `count`).
+        var read: (UnsafeMutableRawBufferPointer, Int) throws -> Void
     }
 
     /// A decoded snapshot.
@@ -96,41 +109,46 @@ enum SnapshotCoding {
         var recording: PopRecording?
     }
 
-    /// ``decode(_:)`` over the bytes in place (a snapshot is tens of MB: no copy).
-    private static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
+    /// ``decode(_:)`` from any ``Source``.
+    static func decode(_ source: Source) throws -> Decoded {
         var offset = 0
-        func take(_ n: Int) throws -> UnsafeRawBufferPointer {
-            guard n >= 0, offset + n <= bytes.count else { throw Corrupt() }
-            defer { offset += n }
-            return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
+        func fill(_ buffer: UnsafeMutableRawBufferPointer) throws {
+            guard offset + buffer.count <= source.count else { throw Corrupt() }
+            if buffer.count > 0 { try source.read(buffer, offset) }
+            offset += buffer.count
         }
         func int() throws -> Int64 {
-            Int64(littleEndian: try take(8).loadUnaligned(as: Int64.self))
+            var value: Int64 = 0
+            try withUnsafeMutableBytes(of: &value) { try fill($0) }
+            return Int64(littleEndian: value)
         }
         func size() throws -> Int64 {
             let n = try int()
-            guard n >= 0, n <= Int64(bytes.count) else { throw Corrupt() }
+            guard n >= 0, n <= Int64(source.count) else { throw Corrupt() }
             return n
         }
+        func bytes(_ n: Int) throws -> [UInt8] {
+            guard n >= 0, n <= source.count - offset else { throw Corrupt() }
+            var result = [UInt8](repeating: 0, count: n)
+            try result.withUnsafeMutableBytes { try fill($0) }
+            return result
+        }
         func string() throws -> String {
-            let n = try int()
-            guard n < Int64(bytes.count) else { throw Corrupt() }
-            return String(decoding: try take(Int(n)), as: UTF8.self)
+            String(decoding: try bytes(Int(try size())), as: UTF8.self)
         }
         func array<T>(_ count: Int, of: T.Type) throws -> ContiguousArray<T> {
-            let slice = try take(count * MemoryLayout<T>.stride)
-            return ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: slice)
+            guard count >= 0, count <= (source.count - offset) / MemoryLayout<T>.stride else { throw Corrupt() }
+            return try ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+                try fill(UnsafeMutableRawBufferPointer(buffer))
                 initialized = count
             }
         }
         let format = try int()
         guard format == 1 || format == 2 else { throw Corrupt() }
-        let count = Int(try int())
-        guard count >= 0, count < bytes.count else { throw Corrupt() }
+        let count = Int(try size())
         let ids = try array(count, of: Int64.self)
         var mask: [Bool]?
-        if try int() == 1 { mask = try take(count).map { $0 != 0 } }
+        if try int() == 1 { mask = try bytes(count).map { $0 != 0 } }
         let columnCount = try int()
         var byName: [String: FeatureColumn] = [:]
         for _ in 0..<columnCount {
