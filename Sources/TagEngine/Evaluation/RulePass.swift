@@ -22,6 +22,7 @@ struct RulePass: @unchecked Sendable {
     static func specs(of rule: RuleDefinition) -> Set<FeatureSpec> {
         var specs = Set(rule.features.map(\.spec))
         for feature in rule.features { if let raw = feature.spec.rawTimestamp { specs.insert(raw) } }
+        for feature in rule.models { specs.formUnion(feature.model.inputs) }
         return specs
     }
 
@@ -123,6 +124,10 @@ struct RulePass: @unchecked Sendable {
             guard let before = previous.table.index(of: table.memberIDs[index]) else { return true }
             for feature in rule.features
             where !table.column(feature.spec).sameValue(at: index, as: previous.table.column(feature.spec), at: before) {
+                return true
+            }
+            for spec in rule.models.flatMap({ $0.model.inputs })
+            where !table.column(spec).sameValue(at: index, as: previous.table.column(spec), at: before) {
                 return true
             }
         }
