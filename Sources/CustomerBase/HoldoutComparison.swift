@@ -24,6 +24,10 @@ public struct HoldoutComparison: Sendable, Codable {
     public var periods: [Period]
     /// Customers in the cohort.
     public var customers: Int
+    /// Repeat purchase days the cohort made in the calibration period.
+    public var calibrationActual: Double
+    /// What the fitted model expects for the calibration period: Σ E[X(T)].
+    public var calibrationPredicted: Double
 
     /// Total actual repeat purchases in the holdout.
     public var actualTotal: Double { periods.reduce(0) { $0 + $1.actual } }
@@ -85,8 +89,10 @@ public struct HoldoutComparison: Sendable, Codable {
         var byFirst: [Int: Double] = [:]
         for first in firsts { byFirst[first, default: 0] += 1 }
         var unconditional = [Double](repeating: 0, count: starts.count)
+        var calibrationPredicted = 0.0
         for (first, n) in byFirst {
             var before = try model.expectedRepeatPurchases(days: Double(calibrationEnd - first))
+            calibrationPredicted += n * before
             for (i, end) in ends.enumerated() {
                 let cumulative = try model.expectedRepeatPurchases(days: Double(end - first))
                 unconditional[i] += n * (cumulative - before)
@@ -95,6 +101,8 @@ public struct HoldoutComparison: Sendable, Codable {
         }
         self.fit = fit
         self.customers = histories.count
+        self.calibrationActual = Double(histories.reduce(0) { $0 + $1.repeatPurchases })
+        self.calibrationPredicted = calibrationPredicted
         self.periods = starts.indices.map {
             Period(start: starts[$0], actual: actual[$0], conditional: conditional[$0], unconditional: unconditional[$0])
         }

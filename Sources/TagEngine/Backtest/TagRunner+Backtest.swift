@@ -20,7 +20,8 @@ extension TagRunner {
     /// its values against what members did in `(asOf, asOf + horizon]`:
     /// AUC and top-decile lift for a score (members with a score, higher
     /// meaning more likely positive), precision and recall for a flag
-    /// (members with a paid order by the as-of), each beside the naive
+    /// (members with a paid order by the as-of, within the rule's population
+    /// if it declares one), each beside the naive
     /// baseline "days since the last paid order" (the most recent first for
     /// `purchase`, the least recent first for `no-purchase`).
     ///
@@ -40,7 +41,7 @@ extension TagRunner {
         return try pool.read { db in
             progress?("evaluating \(rule.name) at the as-of")
             var values: [String?] = []
-            let table = try preview.evaluate(asOf: asOfSeconds, in: db) { table, index, value in
+            let (table, included) = try preview.evaluate(asOf: asOfSeconds, in: db) { table, index, value in
                 if values.isEmpty { values.reserveCapacity(table.count) }
                 values.append(value)
                 if index % 100_000 == 99_999 { progress?("evaluated \(index + 1) of \(table.count) members") }
@@ -74,14 +75,15 @@ extension TagRunner {
                 report.baseline.topDecileLift = RankingMetrics.topDecileLift(baseline, outcomes)
                 (report.members, report.positives) = (measured.count, outcomes.filter { $0 }.count)
             } else {
-                let measured = values.indices.filter { lastOrder[$0] != nil }
+                // The rule's own population, when it declares one, is the pool both select from.
+                let measured = values.indices.filter { lastOrder[$0] != nil && (included?[$0] ?? true) }
                 let outcomes = measured.map { positive[$0] }
                 let flagged = measured.map { values[$0] == "true" }
                 let positives = outcomes.filter { $0 }.count
                 let selected = flagged.filter { $0 }.count
                 let hits = zip(flagged, outcomes).filter { $0 && $1 }.count
                 let baselineHits = RankingMetrics.positivesInTop(selected, measured.map { recency[$0] }, outcomes)
-                report.universe = "members with a paid order by the as-of"
+                report.universe = "members with a paid order by the as-of" + (included == nil ? "" : " in the rule's population")
                 report.model.selected = selected
                 report.model.precision = selected == 0 ? nil : Double(hits) / Double(selected)
                 report.model.recall = positives == 0 ? nil : Double(hits) / Double(positives)
@@ -89,7 +91,7 @@ extension TagRunner {
                 report.baseline.precision = selected == 0 ? nil : baselineHits / Double(selected)
                 report.baseline.recall = positives == 0 ? nil : baselineHits / Double(positives)
                 (report.members, report.positives) = (measured.count, positives)
-                let outside = values.indices.filter { values[$0] == "true" && lastOrder[$0] == nil }.count
+                let outside = values.indices.filter { values[$0] == "true" && lastOrder[$0] == nil }.count  // the population never holds more
                 if outside > 0 { report.warnings.append("\(outside) flagged members had no paid order by the as-of and are not measured") }
             }
             report.seconds = Date().timeIntervalSince(started)

@@ -97,9 +97,12 @@ struct Preview {
     }
 
     /// Computes the features at `asOf` and evaluates every member, handing
-    /// `sink(table, index, value)` each value; returns the feature table.
+    /// `sink(table, index, value)` each value; returns the feature table and
+    /// the population mask (`nil`: the rule declares no population).
     @discardableResult
-    func evaluate(asOf: Int64, in db: Database, sink: (FeatureTable, Int, String?) throws -> Void) throws -> FeatureTable {
+    func evaluate(
+        asOf: Int64, in db: Database, sink: (FeatureTable, Int, String?) throws -> Void
+    ) throws -> (table: FeatureTable, included: [Bool]?) {
         let table = try FeatureComputer(asOf: asOf).compute(RulePass.specs(of: rule), in: db)
         let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
         let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOf, liveTags: liveTags)
@@ -107,7 +110,7 @@ struct Preview {
         let stop = { () -> RunError? in
             Date() < deadline ? nil : .stopped(name: name, reason: "evaluation exceeded the run time limit of \(limit) s")
         }
-        try evaluator.evaluate(in: db, stop: stop) { index, value in try sink(table, index, value) }
-        return table
+        let stats = try evaluator.evaluate(in: db, stop: stop) { index, value in try sink(table, index, value) }
+        return (table, stats.included)
     }
 }
