@@ -58,7 +58,7 @@ struct BacktestCommand: ParsableCommand {
         print(table.rendered)
         let better = report.kind == "score"
             ? (report.model.auc ?? 0) > (report.baseline.auc ?? 0) : (report.model.precision ?? 0) > (report.baseline.precision ?? 0)
-        print(better ? "\(name) beats the baseline" : "\(name) does NOT beat the baseline: it adds nothing over days since the last order")
+        print(better ? "\(name) beats the baseline" : "\(name) does NOT beat the baseline (days since the last order alone)")
         for warning in report.warnings { print("warning: \(warning)") }
     }
 
@@ -115,6 +115,6 @@ struct BacktestCommand: ParsableCommand {
         print(String(format: "P(no purchase in 30 days) for every customer: %.2f s (mean %.3f)", predictSeconds, total / Double(max(members, 1))))
     }
 
-    private static func figure(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "-" }
+    private static func figure(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
     private static func share(_ value: Double?) -> String { value.map { Console.percent($0) } ?? "-" }
 }
