@@ -64,8 +64,6 @@ extension TagRunner {
         // features; rules that read `pop.as_of` depend on the clock itself.
         let usesPop = lua.parameterCount(rule.evaluate) >= 2
         let usesAsOf = LuaSource.mentions("as_of", in: source)
-        // Model features are fitted over everyone, and their observation time moves with the clock.
-        let usesModel = !rule.models.isEmpty
         let table = pass.table
         return try pool.read { db in
             let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
@@ -80,10 +78,18 @@ extension TagRunner {
                 maskChanged = changed.contains { computed[$0] != start[$0] }
                 mask = computed
             }
-            if only != nil, usesPop || usesModel, maskChanged || pass.featuresChanged(rule) {
+            // Model features are fitted over everyone, and their observation
+            // time moves with the clock: a changed input or a new as-of refits.
+            if only != nil, !rule.models.isEmpty,
+                maskChanged || pass.featuresChanged(rule) || pass.previous.map({ $0.asOf != asOf }) ?? true
+            {
+                only = nil
+                reasons["model refitted"] = table.count - (pass.changed?.count ?? 0)
+            }
+            if only != nil, usesPop, maskChanged || pass.featuresChanged(rule) {
                 only = nil
                 reasons["population changed"] = table.count - (pass.changed?.count ?? 0)
-            } else if only != nil, usesAsOf || usesModel, let previous = pass.previous, previous.asOf != asOf {
+            } else if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
                 only = nil
                 reasons["as-of moved"] = table.count - (pass.changed?.count ?? 0)
             }
