@@ -77,6 +77,36 @@ import Testing
         }
     }
 
+    @Test func incrementalRunsRefitWhenPurchasesOrTheClockMove() throws {
+        let store = try TestStore()
+        _ = try Self.seedCustomers(store)
+        try store.write("risk.lua", """
+            return tag "risk" { title = "t", category = "c", owner = "o", kind = "score", refresh = "daily",
+              features = { buy = p_purchase("orders", { horizon = "30d", where = { paid = true } }) },
+              evaluate = function(m) return m.buy and 1 - m.buy end }
+            """)
+        try store.approve("risk")
+        let live = try store.registry.liveVersions()
+        let first = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")[0]
+        #expect(first.kind == "full" && first.covered == 60)
+        // Nothing changed, same as-of: nobody is evaluated.
+        let idle = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")[0]
+        #expect(idle.kind == "incremental" && idle.evaluated == 0)
+        // One new purchase moves the fit: everyone is evaluated again.
+        _ = try store.store.ingest(orders: [OrderInput(member: "c07", ts: TestStore.ago(0.5))])
+        let changed = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")[0]
+        #expect(changed.kind == "incremental" && changed.evaluated == 61)
+        #expect((changed.reasons?["model refitted"] ?? 0) > 0, "\(String(describing: changed.reasons))")
+        // A day later with no new data: T grew for everyone, so the model refits too.
+        let later = Date(timeIntervalSince1970: TimeInterval(TestStore.asOf + TestStore.day))
+        let moved = try store.runner.run(live, asOf: later, trigger: "test")[0]
+        #expect(moved.evaluated == 61)
+        // And the values equal a full run at that time.
+        let incremental = try store.values("risk")
+        _ = try store.runner.run(live, asOf: later, trigger: "test", full: true)
+        #expect(try store.values("risk") == incremental)
+    }
+
     @Test func modelFeaturesAreNilWhenTheModelCannotBeFitted() throws {
         let store = try TestStore()
         // Nobody bought twice: the dropout cannot be estimated.
