@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TagEngine", targets: ["TagEngine"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MemberStore", targets: ["MemberStore"]),
+        .library(name: "CustomerBase", targets: ["CustomerBase"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -27,10 +28,11 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
         .target(name: "MemberStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CustomerBase"),
         .target(
             name: "TagEngine",
             dependencies: [
-                "LuaHost", "MemberStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "LuaHost", "MemberStore", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -51,16 +53,17 @@ let package = Package(
         .executableTarget(
             name: "tagd",
             dependencies: [
-                "TagServer", "TagEngine", "MemberStore",
+                "TagServer", "TagEngine", "MemberStore", "CustomerBase",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
+        .testTarget(name: "CustomerBaseTests", dependencies: ["CustomerBase"]),
         .testTarget(name: "MemberStoreTests", dependencies: ["MemberStore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TagEngineTests",
-            dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TagEngine", "MemberStore", "LuaHost", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "tagdTests", dependencies: ["tagd"]),
         .testTarget(

@@ -127,7 +127,7 @@ import Testing
     // MARK: - Raw data
 
     /// One row of CDNOW_master.txt.
-    private struct RawOrder {
+    struct RawOrder {
         var customer: String
         var date: String
         var ts: Int64
@@ -136,7 +136,7 @@ import Testing
     }
 
     /// The fixture's rows in file order (header skipped; the file has CRLF endings).
-    private static func rawOrders() throws -> [RawOrder] {
+    static func rawOrders() throws -> [RawOrder] {
         let text = try String(contentsOf: fixtureURL(), encoding: .utf8)
         var orders: [RawOrder] = []
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
@@ -149,12 +149,12 @@ import Testing
         return orders
     }
 
-    private static func fixtureURL() throws -> URL {
+    static func fixtureURL() throws -> URL {
         try #require(Bundle.module.url(forResource: "Fixtures/cdnow/CDNOW_master", withExtension: "txt"))
     }
 
     /// Midnight UTC of a `yyyymmdd` date, in epoch seconds (days-from-civil).
-    private static func epoch(yyyymmdd text: String) -> Int64? {
+    static func epoch(yyyymmdd text: String) -> Int64? {
         guard text.count == 8, let n = Int64(text) else { return nil }
         var year = n / 10_000
         let month = n / 100 % 100
@@ -169,7 +169,7 @@ import Testing
     }
 
     /// `member,ts,amount` with ISO dates and the dollar values as written.
-    private static func ordersCSV(_ orders: [RawOrder]) -> String {
+    static func ordersCSV(_ orders: [RawOrder]) -> String {
         var csv = "member,ts,amount\n"
         for order in orders {
             let d = order.date

@@ -89,10 +89,15 @@ struct FeatureTests {
         ("x = mode(\"orders.amount\")", "mode: needs a text column"),
     ])
     func badDeclarations(declaration: String, message: String) throws {
-        let source = "return tag \"probe\" {\n  title = \"t\", category = \"c\", owner = \"o\", kind = \"flag\", refresh = \"hourly\",\n  features = {\n    \(declaration),\n  },\n  evaluate = function(m) return nil end }"
-        let error = #expect(throws: RuleError.self) { try RuleLoader(lua: LuaState()).load(source: source, file: "rules/probe.lua") }
+        let error = Self.loadError(declaring: declaration)
         #expect(error?.file == "rules/probe.lua")
         #expect(error?.line == 4)
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    /// The error of loading `rules/probe.lua` whose features (line 4) are `declaration`.
+    static func loadError(declaring declaration: String) -> RuleError? {
+        let source = "return tag \"probe\" {\n  title = \"t\", category = \"c\", owner = \"o\", kind = \"flag\", refresh = \"hourly\",\n  features = {\n    \(declaration),\n  },\n  evaluate = function(m) return nil end }"
+        return #expect(throws: RuleError.self) { try RuleLoader(lua: LuaState()).load(source: source, file: "rules/probe.lua") }
     }
 }

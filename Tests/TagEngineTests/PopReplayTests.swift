@@ -172,4 +172,16 @@ import Testing
         }
         #expect(try store.values("spender").count == expected.count)
     }
+
+    @Test func aRuleReadingTheClockMovesWithItWhenNothingElseChanged() throws {
+        let store = try Self.seeded()
+        try store.write("hours.lua", Self.spending("hours", kind: "score", evaluate: "return (pop.as_of - \(TestStore.asOf)) // 3600"))
+        try store.approve("hours")
+        _ = try store.run()
+        #expect(try store.values("hours")["m001"] == "0")
+        let later = try store.runner.run(
+            try store.registry.liveVersions(), asOf: store.asOfDate.addingTimeInterval(2 * 3_600), trigger: "test")
+        #expect(later.first?.reasons?["as-of moved"] == 100, "\(later.first?.reasons ?? [:])")
+        #expect(try store.values("hours")["m001"] == "2")
+    }
 }

@@ -56,6 +56,41 @@ struct CLITests {
         try text.write(to: dir.appendingPathComponent(path), atomically: true, encoding: .utf8)
     }
 
+    @Test func backtestPrintsTheTagBesideTheRecencyBaseline() throws {
+        #expect(try tagd("init").status == 0)
+        // c1 and c2 buy again after 2024-02-01, c3 and c4 do not.
+        try write("orders.csv", """
+            member,ts,amount
+            c1,2024-01-25,10
+            c1,2024-02-10,10
+            c2,2023-12-01,10
+            c2,2024-03-01,10
+            c3,2023-11-01,10
+            c4,2023-06-01,10
+            c4,2024-06-01,10
+            """)
+        #expect(try tagd("import", "orders", "orders.csv").status == 0)
+        try write("rules/lapsed.lua", """
+            return tag "lapsed" { title = "Lapsed", category = "value/churn", owner = "crm", kind = "score",
+              refresh = "daily", features = { recency = days_since("orders") },
+              evaluate = function(m) return m.recency end }
+            """)
+        let text = try tagd("backtest", "lapsed", "--as-of", "2024-02-01", "--horizon", "60d")
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("nothing written"))
+        #expect(text.out.contains("days since the last paid order"), "\(text.out)")
+        #expect(text.err.contains("4 members measured"), "\(text.err)")
+        // The score is recency itself: both rank c4, c3, c2, c1, perfectly.
+        let json = try tagd("backtest", "lapsed", "--as-of", "2024-02-01", "--horizon", "60d", "--json")
+        let report = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        #expect(report?["positives"] as? Int == 2)
+        #expect((report?["model"] as? [String: Any])?["auc"] as? Double == 1)
+        #expect((report?["baseline"] as? [String: Any])?["auc"] as? Double == 1)
+        #expect(try tagd("member", "c1", "--json").out.contains("lapsed") == false)
+        let wrong = try tagd("backtest", "lapsed", "--as-of", "2024-02-01", "--horizon", "soon")
+        #expect(wrong.status != 0 && wrong.err.contains("--horizon"))
+    }
+
     @Test func anOperatorsDay() throws {
         #expect(try tagd("init").status == 0)
         try write("orders.csv", "member,ts,amount,category\nc1,2024-01-10,30,pet\nc1,2024-01-20,20,books\nc2,2023-06-01,15,pet\n")

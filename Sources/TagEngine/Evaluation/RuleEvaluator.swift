@@ -13,7 +13,8 @@ final class RuleEvaluator {
     let table: FeatureTable
     let asOf: Int64
     private let keys: [LuaKey]
-    private let columns: [FeatureColumn]
+    /// The features' columns, then the model features' (empty until `evaluate` fits them).
+    private var columns: [FeatureColumn]
     private let tagKeys: [LuaKey]
     private let tagColumns: [FeatureColumn]
     private let tagsKey = LuaKey("tags")
@@ -35,8 +36,9 @@ final class RuleEvaluator {
         self.asOf = asOf
         self.rule = rule
         self.table = table
-        self.keys = rule.features.map { LuaKey($0.name) }
+        self.keys = rule.features.map { LuaKey($0.name) } + rule.models.map { LuaKey($0.name) }
         self.columns = rule.features.map { table.column($0.spec) }
+            + rule.models.map { _ in .numeric(.real, ContiguousArray(repeating: .nan, count: table.count)) }
     }
 
     /// Runs the rule over every member; `sink(memberIndex, value)` gets the
@@ -55,6 +57,10 @@ final class RuleEvaluator {
     ) throws -> PopulationStats {
         if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
         let included = try mask ?? rule.population.map { try populationMask($0, in: db) }
+        if !rule.models.isEmpty {
+            let fitted = try ModelColumns.compute(rule.models, table: table, included: included, asOf: asOf)
+            columns.replaceSubrange(rule.features.count..., with: fitted)
+        }
         let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)
         slots.recorder = recorder

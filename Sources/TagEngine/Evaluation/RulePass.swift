@@ -45,6 +45,7 @@ struct RulePass: @unchecked Sendable {
     static func specs(of rule: RuleDefinition) -> Set<FeatureSpec> {
         var specs = Set(rule.features.map(\.spec))
         for feature in rule.features { if let raw = feature.spec.rawTimestamp { specs.insert(raw) } }
+        for feature in rule.models { specs.formUnion(feature.model.inputs) }
         return specs
     }
 
@@ -52,9 +53,12 @@ struct RulePass: @unchecked Sendable {
     /// at `asOf`, or `nil` when the rule must run in full: no usable snapshot
     /// (first run, new version, unreadable), an as-of earlier than the last
     /// run's, or so many changed members that a full pass is cheaper.
+    /// `clockSensitive`: the rule's values can move with the as-of alone
+    /// (it reads `pop.as_of`, or has model features), so its data is always read
+    /// when the as-of moved.
     static func incremental(
         rule: RuleDefinition, tagID: Int64, versionID: Int64, asOf: Int64, marks: (change: Int64, history: Int64),
-        in db: Database
+        clockSensitive: Bool, in db: Database
     ) throws -> RulePass? {
         let specs = specs(of: rule)
         guard let (snapshot, members) = try FeatureSnapshot.header(tagID: tagID, in: db), snapshot.versionID == versionID,
@@ -80,10 +84,13 @@ struct RulePass: @unchecked Sendable {
         }
         let recompute = data.union(time)
         // Nothing to do: the snapshot's data is not even read.
-        if recompute.isEmpty, dependency.isEmpty, asOf == snapshot.asOf || !specs.contains(where: { $0.rawTimestamp != nil }) {
-            return RulePass(
+        let clockMatters = clockSensitive || specs.contains { $0.rawTimestamp != nil }
+        if recompute.isEmpty, dependency.isEmpty, asOf == snapshot.asOf || !clockMatters {
+            var pass = RulePass(
                 kind: "incremental", table: snapshot.table, changed: [], previous: snapshot, reasons: reasons, marks: marks,
                 members: members)
+            pass.featuresMoved = false
+            return pass
         }
         // Past a quarter of the members, one full pass costs less than patching.
         guard recompute.count <= members / 4 + 1_000, var snapshot = try snapshot.loaded(specs: specs, in: db) else { return nil }
@@ -94,7 +101,7 @@ struct RulePass: @unchecked Sendable {
         var previousIDs: ContiguousArray<Int64>?
         if !recompute.isEmpty {
             let fresh = try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(recompute))
-            if let patched = table.patch(fresh, watching: Set(rule.features.map(\.spec))) {
+            if let patched = table.patch(fresh, watching: Set(rule.features.map(\.spec) + rule.models.flatMap(\.model.inputs))) {
                 moved = patched
             } else {
                 previousIDs = table.memberIDs  // new members join

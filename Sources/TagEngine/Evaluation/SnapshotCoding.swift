@@ -149,14 +149,14 @@ enum SnapshotCoding {
         let ids = try array(count, of: Int64.self)
         var mask: [Bool]?
         if try int() == 1 { mask = try bytes(count).map { $0 != 0 } }
-        let columnCount = try int()
+        let columnCount = try size()
         var byName: [String: FeatureColumn] = [:]
         for _ in 0..<columnCount {
             let name = try string()
             if try int() == 0 {
                 byName[name] = .numeric(.real, try array(count, of: Double.self))
             } else {
-                let words = try (0..<Int(try int())).map { _ in try string() }
+                let words = try (0..<Int(try size())).map { _ in try string() }
                 byName[name] = .text(try array(count, of: Int32.self), dictionary: words)
             }
         }

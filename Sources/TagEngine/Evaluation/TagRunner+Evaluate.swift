@@ -82,6 +82,14 @@ extension TagRunner {
             }
             let previousIndex = pass.previousIndex
             var population: PopulationStats?
+            // Model features are fitted over everyone, and their observation
+            // time moves with the clock: a changed input or a new as-of refits.
+            if only != nil, !rule.models.isEmpty,
+                maskChanged || pass.featuresMoved || pass.previous.map({ $0.asOf != asOf }) ?? true
+            {
+                only = nil
+                reasons["model refitted"] = table.count - (pass.changed?.count ?? 0)
+            }
             if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
                 only = nil
                 reasons["as-of moved"] = table.count - (pass.changed?.count ?? 0)

@@ -46,23 +46,13 @@ extension TagRunner {
     ) throws -> PlanReport {
         let started = Date()
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
-        let lua = try LuaState(limits: limits, pluginsDirectory: pluginsDirectory?.path)
-        // A stored version's snapshot is complete: nothing else may be required.
-        lua.resetModules(preloading: modules, frozen: !modules.isEmpty)
-        let rule = try RuleLoader(lua: lua).load(source: source, file: file)
-        let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
-        let deadline = started.addingTimeInterval(TimeInterval(limit))
+        let preview = try Preview(runner: self, source: source, file: file, modules: modules)
+        let rule = preview.rule
         return try pool.read { db in
-            let table = try FeatureComputer(asOf: asOfSeconds).compute(Set(rule.features.map(\.spec)), in: db)
             let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?", arguments: [tagName ?? rule.name])
             var tracker = try ChangeTracker(tagID: tagID, in: db)
             var sampleIDs: [ChangeTracker.Change: [Int64]] = [:]
-            let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
-            let evaluator = RuleEvaluator(lua: lua, rule: rule, table: table, asOf: asOfSeconds, liveTags: liveTags)
-            let stop = { () -> RunError? in
-                Date() < deadline ? nil : .stopped(name: rule.name, reason: "plan exceeded the run time limit of \(limit) s")
-            }
-            try evaluator.evaluate(in: db, stop: stop) { index, value in
+            try preview.evaluate(asOf: asOfSeconds, in: db) { table, index, value in
                 let id = table.memberIDs[index]
                 if let (change, _) = tracker.record(member: id, value: value), sampleIDs[change, default: []].count < 5 {
                     sampleIDs[change, default: []].append(id)
@@ -75,7 +65,7 @@ extension TagRunner {
                 }
             }
             return PlanReport(
-                tag: rule.name, file: file, hash: RuleFile.versionHash(source: source, modules: modules.isEmpty ? lua.requiredModules() : modules), asOf: asOfSeconds, members: tracker.members,
+                tag: rule.name, file: file, hash: preview.hash, asOf: asOfSeconds, members: tracker.members,
                 covered: tracker.covered, gained: tracker.gained, lost: tracker.lost, changed: tracker.changed,
                 distribution: tracker.sortedDistribution.map { RunReport.ValueCount(value: $0.value, count: $0.count) },
                 samples: samples, seconds: Date().timeIntervalSince(started))

@@ -145,7 +145,8 @@ public struct TagRunner: Sendable {
     ) throws -> (RunReport, PopulationStats?) {
         let incremental = full ? nil : try pool.read { db in
             try RulePass.incremental(
-                rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks, in: db)
+                rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks,
+                clockSensitive: !item.rule.models.isEmpty || LuaSource.mentions("as_of", in: item.version.source), in: db)
         }
         let pass: RulePass
         if let incremental {

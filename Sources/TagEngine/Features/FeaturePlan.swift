@@ -48,6 +48,7 @@ struct FeaturePlan {
         case .min, .first, .daysSinceFirst: expression = "min(\(column))"
         case .max, .last, .daysSinceLast: expression = "max(\(column))"
         case .distinct: expression = "count(DISTINCT \(column))"
+        case .activeDays: expression = "count(DISTINCT ts - (ts % 86400 + 86400) % 86400)"  // UTC day starts, also before 1970
         case .mode: expression = "NULL"
         }
         guard let condition = self.condition(spec, asOf: asOf, arguments: &arguments) else { return expression }

@@ -39,6 +39,9 @@ extension FeatureSpec {
         switch function {
         case .count:
             column = nil
+        case .activeDays:
+            guard column == nil || column == "ts" else { throw LuaHostError("active_days: counts days of rows; name only the source, such as \"orders\"") }
+            column = nil
         case .daysSinceLast, .daysSinceFirst:
             guard column == nil || column == "ts" else { throw LuaHostError("days_since: only the ts column has a date") }
             column = "ts"

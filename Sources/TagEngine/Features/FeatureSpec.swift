@@ -12,6 +12,8 @@ public struct FeatureSpec: Sendable, Hashable {
         case daysSinceLast = "days_since"
         /// `days_since(first "source.ts")`: whole days from the earliest row to the as-of time.
         case daysSinceFirst = "days_since_first"
+        /// `active_days`: distinct UTC days with a row (purchases counted once per day).
+        case activeDays = "active_days"
     }
 
     /// An equality (or membership) condition on a column.
@@ -42,7 +44,7 @@ public struct FeatureSpec: Sendable, Hashable {
     /// The type of the feature's value as `evaluate` sees it.
     public var resultType: FeatureSource.ColumnType {
         switch function {
-        case .count, .distinct, .daysSinceLast, .daysSinceFirst: return .integer
+        case .count, .distinct, .daysSinceLast, .daysSinceFirst, .activeDays: return .integer
         case .sum, .avg: return .real
         case .min, .max, .first, .last, .mode:
             return column.flatMap { source.columns[$0] } ?? .integer
@@ -52,7 +54,7 @@ public struct FeatureSpec: Sendable, Hashable {
     /// The value a member with no matching rows gets (`nil` when there is none).
     public var emptyValue: Double? {
         switch function {
-        case .count, .distinct, .sum: return 0
+        case .count, .distinct, .sum, .activeDays: return 0
         default: return nil
         }
     }

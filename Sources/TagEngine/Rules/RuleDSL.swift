@@ -3,7 +3,8 @@ import LuaHost
 /// Installs the rule vocabulary into a ``LuaState``: `tag "name" { ... }`,
 /// `segment "name" { ... }`, `plugin "name" { ... }` and the feature
 /// functions `count`, `sum`, `avg`, `min`, `max`, `first`, `last`,
-/// `days_since`, `distinct`, `mode`.
+/// `days_since`, `distinct`, `mode`, `active_days`, and the model features
+/// `p_alive`, `expected_purchases`, `p_purchase` (``ModelFeature``).
 ///
 /// Feature functions validate their arguments at once, so a typo fails at the
 /// line that has it, and return plain descriptor tables that
@@ -24,6 +25,9 @@ public enum RuleDSL {
             lua.register(function.rawValue) { _, arguments in
                 [try FeatureSpec.parse(function: function, arguments: arguments).descriptor]
             }
+        }
+        for output in ModelFeature.Output.allCases {
+            lua.register(output.rawValue) { _, arguments in [try ModelFeature.parse(output, arguments: arguments).descriptor] }
         }
         for declaration in Declaration.allCases {
             lua.register(declaration.rawValue) { state, arguments in

@@ -27,6 +27,9 @@ public struct RuleDefinition: Sendable {
     public var description: String?
     /// The declared features, by name, in name order.
     public var features: [(name: String, spec: FeatureSpec)]
+    /// The declared model features (`p_alive`...), by name, in name order:
+    /// fitted over the population at each run, so `population(m)` does not see them.
+    public var models: [(name: String, model: ModelFeature)] = []
     /// `evaluate(m, pop)`.
     public var evaluate: LuaRef
     /// Optional `population(m)`: which members the statistics and `evaluate` consider.

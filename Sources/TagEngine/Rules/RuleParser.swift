@@ -56,13 +56,18 @@ struct RuleParser {
             guard case .function(let ref) = value else { throw fail("population must be a function(m) returning true or false") }
             population = ref
         }
+        let (plain, models) = try features()
+        if !models.isEmpty, (try? RefreshSchedule(parsing: refresh))?.isRealtime == true {
+            throw fail("feature '\(models[0].name)': model features are fitted over the whole population and need a scheduled refresh, not realtime")
+        }
         let dependencies = RuleDependencies.scan(source)
         if dependencies.contains(name) { throw fail("a \(isSegment ? "segment" : "tag") cannot read itself through m.tags") }
         var rule = RuleDefinition(
             name: name, title: title, category: category, owner: owner, kind: kind, values: values, refresh: refresh,
-            description: fields["description"]?.stringValue, features: try features(), evaluate: evaluate,
+            description: fields["description"]?.stringValue, features: plain, evaluate: evaluate,
             population: population, file: file, line: line, usesAttributes: source.contains("attr"),
             dependencies: dependencies)
+        rule.models = models
         rule.usesID = Self.readsID(source)
         rule.isSegment = isSegment
         rule.reach = try reach()
@@ -129,8 +134,8 @@ struct RuleParser {
         return values
     }
 
-    private func features() throws(RuleError) -> [(name: String, spec: FeatureSpec)] {
-        guard let value = fields["features"] else { return [] }
+    private func features() throws(RuleError) -> ([(name: String, spec: FeatureSpec)], [(name: String, model: ModelFeature)]) {
+        guard let value = fields["features"] else { return ([], []) }
         let entries: [String: LuaValue]
         switch value {
         case .table(let t): entries = t
@@ -138,16 +143,21 @@ struct RuleParser {
         default: throw fail("features must be a table of name = count(...), sum(...), ...")
         }
         var result: [(name: String, spec: FeatureSpec)] = []
+        var models: [(name: String, model: ModelFeature)] = []
         for (featureName, descriptor) in entries.sorted(by: { $0.key < $1.key }) {
             guard RuleDSL.isValidName(featureName), !Self.reservedFeatureNames.contains(featureName) else {
                 throw fail("feature name '\(featureName)' must be lower_snake_case and not id, attr or tags")
             }
             do {
-                result.append((featureName, try FeatureSpec.decode(descriptor)))
+                if let model = try ModelFeature.decode(descriptor) {
+                    models.append((featureName, model))
+                } else {
+                    result.append((featureName, try FeatureSpec.decode(descriptor)))
+                }
             } catch {
                 throw fail("feature '\(featureName)': \(error.message)")
             }
         }
-        return result
+        return (result, models)
     }
 }

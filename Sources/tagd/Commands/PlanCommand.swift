@@ -16,22 +16,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let store = try options.open()
         let files = try options.syncedFiles(store, quiet: true)
-        let source: String
-        let file: String
-        var modules: [String: String] = [:]
-        if let version {
-            guard let stored = try store.pool.read({ db in
-                try TagVersionRecord.fetchOne(db, sql: """
-                    SELECT v.* FROM tag_versions v JOIN tags t ON t.id = v.tag_id WHERE t.name = ? AND v.hash LIKE ? || '%'
-                    """, arguments: [name, version])
-            }) else { throw CLIError("no version \(version) of \(name)") }
-            (source, file, modules) = (stored.source, stored.file, stored.moduleSources)
-        } else {
-            guard let current = files.first(where: { $0.name == name }) else {
-                throw CLIError("no rule file declares \"\(name)\" (or it does not load: tagd check)")
-            }
-            (source, file, modules) = (current.source, current.path, current.modules)
-        }
+        let choice = try RuleSourceChoice(name: name, version: version, store: store, files: files)
+        let (source, file, modules) = (choice.source, choice.file, choice.modules)
         let plan = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
             .plan(source: source, file: file, tagName: name, asOf: try AsOf.parse(asOf), modules: modules)
         if json { return try Console.json(plan) }
