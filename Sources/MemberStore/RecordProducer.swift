@@ -30,7 +30,12 @@ final class RecordProducer: @unchecked Sendable {
 
     /// Starts reading on a new thread.
     func start() {
-        let thread = Thread { [self] in run() }
+        // The thread owns the producer through a retain taken back inside its
+        // closure, so the producer is released when `run()` returns: Foundation
+        // keeps the closure itself until the thread's exit destructors, too
+        // late to release anything safely (see TagEngine's OwnThread).
+        let owned = Unmanaged.passRetained(self)
+        let thread = Thread { owned.takeRetainedValue().run() }
         thread.name = "tagd-import-reader"
         thread.start()
     }

@@ -53,10 +53,11 @@ struct RunControlTests {
 
     @Test func anOperatorCancelsARunningRunFromAnotherConnection() throws {
         let store = try store(members: 3_000)
-        // The run on a thread of its own, as another process would run it.
+        // The run on a thread of its own, as another process would run it
+        // (OwnThread: the store it captures is released before the thread exits).
         let finished = DispatchSemaphore(value: 0)
         let outcome = Mutex<[RunReport]>([])
-        Thread.detachNewThread {
+        OwnThread.detach {
             outcome.withLock { $0 = (try? store.run(["slow"])) ?? [] }
             finished.signal()
         }

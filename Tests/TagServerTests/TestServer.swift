@@ -20,7 +20,10 @@ final class TestServer: Sendable {
     let clock: NIOLockedValueBox<Date>
     let group: ServiceGroup
     let task: Task<Void, any Error>
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    /// The process-wide client: it needs no shutdown, so a test that throws
+    /// before ``stop()`` fails as a test instead of killing the test process
+    /// (an `HTTPClient` released without `shutdown()` is a fatal error).
+    let client = HTTPClient.shared
     /// Tokens by user: root (admin), alice (operator), bob and carol (approvers).
     let tokens: [String: String]
 
@@ -86,7 +89,6 @@ final class TestServer: Sendable {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
-        try await client.shutdown()
     }
 
     struct Reply {

@@ -38,7 +38,7 @@ public final class RunControl: Sendable {
             defer { w.watching = true }
             return !w.watching
         }
-        if start { Thread.detachNewThread { [self] in watch() } }
+        if start { OwnThread.detach { [self] in watch() } }
     }
 
     /// Stops tracking `ticket` of the store behind `pool`.
