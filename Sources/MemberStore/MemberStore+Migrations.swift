@@ -33,6 +33,11 @@ extension MemberStore {
         migrator.registerMigration("v8-change-tracking") { db in
             try db.execute(sql: schemaV8)
         }
+        migrator.registerMigration("v9-order-columns") { db in
+            // Custom order columns (an import's extra columns), like events' props.
+            // The v8 update trigger already logs a changed order, props included.
+            try db.execute(sql: "ALTER TABLE orders ADD COLUMN props TEXT NOT NULL DEFAULT '{}'")
+        }
         return migrator
     }
 
