@@ -15,6 +15,11 @@ import MemberStore
 ///   or an active tag or segment (its live value). A bare flag tag or segment
 ///   means "has it"; `has(name)` means "has any value" (or "is set" for an
 ///   attribute). A number literal compares a tag's value numerically.
+/// - aggregates over the member's transactions, compared with a number:
+///   `count(orders, 30d) >= 2`, `sum(orders.amount, 90d) > 500`,
+///   `avg`, `min`, `max` of a column (custom columns too: `sum(orders.quantity)`),
+///   `days_since(orders) <= 30`, with an optional window and conditions on
+///   the rows: `count(events, 7d, type in ("cart", "favourite")) > 0`.
 ///
 /// A missing value never satisfies a comparison: `region != "south"` leaves
 /// out members without a region; `not region == "south"` keeps them.
@@ -40,9 +45,14 @@ public struct MemberQuery: Sendable, Hashable {
     ///
     /// - Throws: ``QueryError`` for an unknown or misused name or value; a
     ///   database error if the tags cannot be read.
-    public func compile(_ db: Database) throws -> CompiledQuery {
-        var compiler = try QueryCompiler(query: text, db: db)
+    /// - Parameter asOf: the time aggregates (`sum(orders.amount, 90d)`)
+    ///   count up to; now by default.
+    public func compile(_ db: Database, asOf: Date = Date()) throws -> CompiledQuery {
+        var compiler = try QueryCompiler(query: text, db: db, asOf: Int64(asOf.timeIntervalSince1970.rounded(.down)))
         let condition = try compiler.compile(expression)
+        for (spec, position) in compiler.numberChecks {
+            if let problem = try compiler.numberProblem(spec, in: db) { throw QueryError(query: text, at: position, problem) }
+        }
         return CompiledQuery(
             condition: condition.sql, conditionArguments: compiler.arguments,
             columns: compiler.columns, tags: compiler.usedTags)
@@ -156,7 +166,10 @@ extension MemberQuery {
     ///   - limit: at most this many members (0: only count).
     ///   - cursor: a ``QueryPage/nextCursor`` of an earlier page, or nil for the first.
     /// - Throws: ``QueryError``, ``QueryCursorError``, or a database error.
-    public static func run(_ text: String, in reader: some DatabaseReader, limit: Int, cursor: String? = nil) throws -> QueryRun {
+    ///   - asOf: the time aggregates count up to; now by default.
+    public static func run(
+        _ text: String, in reader: some DatabaseReader, limit: Int, cursor: String? = nil, asOf: Date = Date()
+    ) throws -> QueryRun {
         let query = try MemberQuery(text)
         var after: Int64 = 0
         if let cursor {
@@ -164,7 +177,7 @@ extension MemberQuery {
             after = value
         }
         return try reader.read { db in
-            let compiled = try query.compile(db)
+            let compiled = try query.compile(db, asOf: asOf)
             return QueryRun(
                 page: try compiled.page(db, limit: limit, after: after), columns: compiled.columns.map(\.name), tags: compiled.tags)
         }

@@ -36,6 +36,10 @@ struct QueryTag: Sendable, Hashable {
 /// - `has(tag)` or a bare flag / segment: `m.id IN (SELECT member_id FROM member_tags WHERE tag_id = ?)`.
 /// - `region == "south"`: `m.region = ?` (indexed for region, level, channel, gender).
 /// - `attr.key == v`: `json_extract(m.attrs, ?) = ?` with the path `$."key"`.
+/// - `sum(orders.amount, 90d) > 500`: `m.id IN (SELECT member_id FROM orders
+///   WHERE ts <= ? AND ts > ? GROUP BY member_id HAVING total(amount) > ?)`;
+///   when members without rows satisfy it (`count(orders, 30d) < 2`), the
+///   complement: `m.id NOT IN (... HAVING NOT (count(*) < ?))`.
 /// - `and` / `or` / `not` map to SQL's.
 ///
 /// Logic is two-valued: a comparison with a missing value (no tag row, NULL
@@ -48,8 +52,14 @@ struct QueryCompiler {
     /// Every known tag or segment name with its state (for "is retired" errors).
     let states: [String: String]
 
-    private(set) var arguments: [DatabaseValue] = []
-    private(set) var columns: [CompiledQuery.Column] = []
+    var arguments: [DatabaseValue] = []
+    var columns: [CompiledQuery.Column] = []
+    /// Aggregates over numbers of a custom column, whose rows must hold
+    /// numbers (checked against the store once compiled).
+    var numberChecks: [(spec: FeatureSpec, position: QueryPosition)] = []
+    /// The time aggregates count up to (rows after it never count) and
+    /// their windows end at, epoch seconds.
+    let asOf: Int64
     private(set) var usedTags: [String] = []
 
     /// A compiled condition; `nullable` when it can be SQL NULL.
@@ -59,8 +69,9 @@ struct QueryCompiler {
     }
 
     /// Reads the active tags and segments.
-    init(query: String, db: Database) throws {
+    init(query: String, db: Database, asOf: Int64) throws {
         self.query = query
+        self.asOf = asOf
         var tags: [String: QueryTag] = [:]
         var states: [String: String] = [:]
         let rows = try Row.fetchAll(db, sql: """
@@ -78,7 +89,7 @@ struct QueryCompiler {
         self.states = states
     }
 
-    private func fail(_ message: String, at position: QueryPosition) -> QueryError {
+    func fail(_ message: String, at position: QueryPosition) -> QueryError {
         QueryError(query: query, at: position, message)
     }
 
@@ -159,7 +170,7 @@ struct QueryCompiler {
         return previous[b.count]
     }
 
-    private mutating func bind(_ value: DatabaseValue) -> String {
+    mutating func bind(_ value: DatabaseValue) -> String {
         arguments.append(value)
         return "?"
     }
@@ -202,6 +213,8 @@ struct QueryCompiler {
             return try compare(try resolve(reference), reference, op, literal)
         case .list(let reference, let literals, let negated):
             return try list(try resolve(reference), reference, literals, negated: negated)
+        case .aggregate(let aggregate, let op, let literal):
+            return try compare(aggregate, op, literal)
         }
     }
 
@@ -279,7 +292,7 @@ struct QueryCompiler {
         }
     }
 
-    private func numberValue(_ literal: QueryLiteral) -> DatabaseValue {
+    func numberValue(_ literal: QueryLiteral) -> DatabaseValue {
         switch literal.value {
         case .integer(let n): Double(n).databaseValue
         case .decimal(let d): d.databaseValue
