@@ -88,6 +88,25 @@ struct QueryAggregateTests {
         #expect(run.page.items[1].values["count(events, 7d)"] == .number(1))
     }
 
+    /// Aggregate queries count in the page statement: every page has the total.
+    @Test func pagesCountEveryMatch() throws {
+        let fixture = try Self.fixture()
+        let at = Date(timeIntervalSince1970: TimeInterval(Self.asOf))
+        let query = "sum(orders.amount, 90d) <= 50"
+        var cursor: String?
+        var seen: [String] = []
+        repeat {
+            let page = try MemberQuery.run(query, in: fixture.store.pool, limit: 1, cursor: cursor, asOf: at).page
+            #expect(page.count == 4)
+            seen += page.items.map(\.member)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == ["m2", "m3", "m4", "m5"])
+        #expect(try MemberQuery.run(query, in: fixture.store.pool, limit: 5, cursor: "5", asOf: at).page.count == 4)
+        #expect(try MemberQuery.run(query, in: fixture.store.pool, limit: 0, asOf: at).page.count == 4)
+        #expect(try MemberQuery.run("sum(orders.amount) > 1000000000", in: fixture.store.pool, limit: 5, asOf: at).page.count == 0)
+    }
+
     static let invalid: [(String, Int, String)] = [
         (#"sum(orders.amount, 90d) > "x""#, 27, #"sum(orders.amount, 90d) is a number: compare it with a number (found "x")"#),
         ("sum(orders.amount, 90d)", 24, "expected a comparison (==, !=, <, <=, >, >=) after sum(orders.amount, 90d)"),

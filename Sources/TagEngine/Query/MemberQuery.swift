@@ -55,7 +55,7 @@ public struct MemberQuery: Sendable, Hashable {
         }
         return CompiledQuery(
             condition: condition.sql, conditionArguments: compiler.arguments,
-            columns: compiler.columns, tags: compiler.usedTags)
+            columns: compiler.columns, tags: compiler.usedTags, countsInPage: compiler.hasAggregates)
     }
 }
 
@@ -79,6 +79,10 @@ public struct CompiledQuery: Sendable {
     public let columns: [Column]
     /// The tags and segments the query names (for read statistics).
     public let tags: [String]
+    /// Whether a page counts the matches in the same statement
+    /// (``countedPageSQL``): for aggregates, whose grouped subqueries cost
+    /// more than a second pass over the matching ids.
+    public let countsInPage: Bool
 
     /// `SELECT count(*) FROM members m WHERE <condition>`.
     public var countSQL: String { "SELECT count(*) FROM members m WHERE \(condition)" }
@@ -88,6 +92,14 @@ public struct CompiledQuery: Sendable {
     public var pageSQL: String {
         let values = columns.map { ", \($0.sql)" }.joined()
         return "SELECT m.id, m.external_id\(values) FROM members m WHERE \(condition) AND m.id > ? ORDER BY m.id LIMIT ?"
+    }
+
+    /// ``pageSQL`` that also counts every match (`count(*) OVER ()` over the
+    /// matching ids, before the cursor and the limit apply); same arguments.
+    public var countedPageSQL: String {
+        let values = columns.map { ", \($0.sql)" }.joined()
+        return "SELECT m.id, m.external_id\(values), q.total FROM (SELECT m.id, count(*) OVER () AS total FROM members m "
+            + "WHERE \(condition)) q JOIN members m ON m.id = q.id WHERE q.id > ? ORDER BY q.id LIMIT ?"
     }
 
     /// The arguments of ``pageSQL``.
@@ -101,9 +113,14 @@ public struct CompiledQuery: Sendable {
     /// The number of matching members and up to `limit` of them after
     /// member id `cursor`, in id order. `limit` 0 only counts.
     public func page(_ db: Database, limit: Int, after cursor: Int64 = 0) throws -> QueryPage {
-        let count = try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
+        let counted = countsInPage && limit > 0
+        var count = counted ? 0 : try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
         guard limit > 0 else { return QueryPage(count: count, items: [], nextCursor: nil) }
-        let rows = try Row.fetchAll(db, sql: pageSQL, arguments: pageArguments(after: cursor, limit: limit + 1))
+        let rows = try Row.fetchAll(db, sql: counted ? countedPageSQL : pageSQL, arguments: pageArguments(after: cursor, limit: limit + 1))
+        if counted {
+            // A page past the last match has no row to read the count from.
+            count = try rows.first.map { $0[2 + columns.count] } ?? (cursor > 0 ? Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0 : 0)
+        }
         var items: [QueryItem] = []
         for row in rows.prefix(limit) {
             var values: [String: JSONValue] = [:]

@@ -5,6 +5,7 @@ extension QueryCompiler {
     /// `aggregate <op> number` as a condition on `m.id`.
     mutating func compare(_ aggregate: QueryAggregate, _ op: QueryOperator, _ literal: QueryLiteral) throws(QueryError) -> Fragment {
         let spec = try spec(of: aggregate)
+        hasAggregates = true
         if spec.checksNumbers { numberChecks.append((spec, aggregate.position)) }
         let (rows, rowValues) = rowsSQL(spec)
         let (value, valueArguments) = valueSQL(spec)

@@ -57,6 +57,8 @@ struct QueryCompiler {
     /// Aggregates over numbers of a custom column, whose rows must hold
     /// numbers (checked against the store once compiled).
     var numberChecks: [(spec: FeatureSpec, position: QueryPosition)] = []
+    /// Whether the query has an aggregate condition.
+    var hasAggregates = false
     /// The time aggregates count up to (rows after it never count) and
     /// their windows end at, epoch seconds.
     let asOf: Int64
