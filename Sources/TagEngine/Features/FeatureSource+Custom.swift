@@ -25,7 +25,7 @@ extension FeatureSource {
     /// for names longer than five characters), if any.
     func likelyTypo(of key: String) -> String? {
         columns.keys.sorted().first { known in
-            known.count > 2 && Self.editDistance(key, known, limit: known.count > 5 ? 2 : 1) != nil
+            known.count > 2 && EditDistance.between(key, known) <= (known.count > 5 ? 2 : 1)
         }
     }
 
@@ -49,22 +49,5 @@ extension FeatureSource {
     /// The JSON type of a custom column's value (`NULL` when the key is absent).
     static func typeSQL(_ column: String) -> String {
         "json_type(props, '$.\"\(key(of: column))\"')"
-    }
-
-    /// Levenshtein distance of `a` and `b` if at most `limit`.
-    private static func editDistance(_ a: String, _ b: String, limit: Int) -> Int? {
-        let a = Array(a), b = Array(b)
-        guard abs(a.count - b.count) <= limit, !a.isEmpty else { return nil }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let current = row[j]
-                row[j] = Swift.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count] <= limit ? row[b.count] : nil
     }
 }

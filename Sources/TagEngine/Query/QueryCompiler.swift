@@ -146,7 +146,7 @@ struct QueryCompiler {
         let candidates = MemberAttribute.allCases.map(\.rawValue) + tags.keys
         let limit = max(2, name.count / 3)
         let scored = candidates.compactMap { candidate -> (String, Int)? in
-            let distance = Self.editDistance(name.lowercased(), candidate)
+            let distance = EditDistance.between(name.lowercased(), candidate)
             if distance <= limit { return (candidate, distance) }
             if name.count >= 3, candidate.contains(name.lowercased()) || name.lowercased().contains(candidate) {
                 return (candidate, limit + 1)
@@ -154,22 +154,6 @@ struct QueryCompiler {
             return nil
         }
         return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(5).map(\.0)
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var row = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            row[0] = i
-            for j in 1...b.count {
-                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &row)
-        }
-        return previous[b.count]
     }
 
     mutating func bind(_ value: DatabaseValue) -> String {
