@@ -7,7 +7,7 @@ final class CSVLayout {
     let extras: [(name: String, index: Int)]
 
     /// Validates the header: no empty or duplicate names, all required columns
-    /// present and, for orders, no unknown columns.
+    /// present. Other columns are extras (`attrs`, `props`).
     init(header rawHeader: [String], kind: RecordKind, file: String, line: Int) throws(ImportError) {
         let header = rawHeader.map(TextDictionaryRow.trimmed)
         var columns = [Int](repeating: -1, count: InputField.allCases.count)
@@ -29,11 +29,6 @@ final class CSVLayout {
         let missing = InputField.required(for: kind).filter { columns[$0.rawValue] < 0 }.map(\.name)
         if !missing.isEmpty {
             throw ImportError(file: file, line: line, reason: .missingColumns(missing, header: header))
-        }
-        if kind == .orders, !extras.isEmpty {
-            throw ImportError(
-                file: file, line: line,
-                reason: .unknownColumns(extras.map(\.name), allowed: RecordDecoder.knownColumns(for: .orders)))
         }
         self.header = header
         self.columns = columns

@@ -13,8 +13,6 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
         case missingHeader
         /// Required columns absent from the CSV header.
         case missingColumns([String], header: [String])
-        /// Header columns not allowed for the kind (orders only).
-        case unknownColumns([String], allowed: [String])
         /// A header column name appears twice.
         case duplicateColumn(String)
         /// A header column has an empty name (1-based position).
@@ -67,8 +65,6 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
         case .missingHeader: "missing CSV header line"
         case .missingColumns(let columns, let header):
             "missing required column\(columns.count > 1 ? "s" : "") \(Self.list(columns)) (header: \(header.joined(separator: ", ")))"
-        case .unknownColumns(let columns, let allowed):
-            "unknown column\(columns.count > 1 ? "s" : "") \(Self.list(columns)) (allowed: \(allowed.joined(separator: ", ")))"
         case .duplicateColumn(let name): "duplicate column '\(name)'"
         case .emptyColumnName(let position): "column \(position) of the header has no name"
         case .invalidFields(let fields, let label):

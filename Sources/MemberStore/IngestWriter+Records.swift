@@ -72,6 +72,7 @@ extension IngestWriter {
         insert.bind(8, order.coupon)
         insert.bind(9, order.paid)
         insert.bind(10, order.key)
+        insert.bind(11, JSONValue.jsonString(of: order.props))
         try insert.execute()
         recordInsert()
     }

@@ -35,7 +35,7 @@ extension IngestWriter {
             insertOrder = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO orders(member_id, ts, amount, channel, category, product, is_new_product, coupon, \
-                    paid, order_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_key) DO NOTHING
+                    paid, order_key, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_key) DO NOTHING
                     """))
             insertEvent = try RawStatement(db.makeStatement(
                 sql: """

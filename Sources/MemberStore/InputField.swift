@@ -21,12 +21,11 @@ enum InputField: Int, CaseIterable, Sendable {
     /// Prefix of member columns holding a channel identity (`id_wechat`).
     static let identityPrefix = "id_"
 
-    /// The fields of a kind; other columns go to `attrs` / `props`, or are
-    /// rejected for orders.
+    /// The fields of a kind; other columns go to `attrs` / `props`.
     static func known(for kind: RecordKind) -> [InputField] {
         switch kind {
         case .members: [.member, .channel, .registeredAt, .gender, .region, .birthday, .level, .attrs, .identities]
-        case .orders: [.id, .member, .ts, .amount, .channel, .category, .product, .isNewProduct, .coupon, .paid]
+        case .orders: [.id, .member, .ts, .amount, .channel, .category, .product, .isNewProduct, .coupon, .paid, .props]
         case .events: [.id, .member, .ts, .type, .category, .keyword, .props]
         }
     }

@@ -18,6 +18,9 @@ public struct OrderInput: Sendable, Hashable {
     public var coupon: String?
     /// Whether the order was paid (defaults to `true`).
     public var paid: Bool
+    /// Custom columns (an import's extra columns, an ingest's extra keys, or
+    /// a `props` object), stored as a JSON object in `orders.props`.
+    public var props: [String: JSONValue]
     /// Idempotency key (`orders.order_key`, the `id` column of an import):
     /// a second order with the same key is ignored and counted as a duplicate.
     public var key: String?
@@ -26,7 +29,7 @@ public struct OrderInput: Sendable, Hashable {
     public init(
         member: String, ts: Int64, amount: Double = 0, channel: String? = nil,
         category: String? = nil, product: String? = nil, isNewProduct: Bool = false,
-        coupon: String? = nil, paid: Bool = true, key: String? = nil
+        coupon: String? = nil, paid: Bool = true, key: String? = nil, props: [String: JSONValue] = [:]
     ) {
         self.member = member
         self.ts = ts
@@ -38,5 +41,6 @@ public struct OrderInput: Sendable, Hashable {
         self.coupon = coupon
         self.paid = paid
         self.key = key
+        self.props = props
     }
 }

@@ -42,10 +42,11 @@ extension RecordDecoder {
         order.coupon = reader.text(.coupon)
         order.paid = reader.bool(.paid) ?? true
         order.key = reader.text(.id)
-        var unknown: [String] = []
-        reader.row.forEachExtra { name, _ in unknown.append(name) }
-        for name in unknown.sorted() {
-            reader.fail(name, Self.unknownOrderColumnReason)
+        order.props = reader.object(.props) ?? [:]
+        var extras: [(String, RawValue)] = []
+        reader.row.forEachExtra { extras.append(($0, $1)) }
+        for (name, raw) in extras {
+            if let value = reader.json(raw.numberIfDecimal, field: name) { order.props[name] = value }
         }
         return order
     }
@@ -64,11 +65,6 @@ extension RecordDecoder {
         }
         return event
     }
-
-    /// Why an extra order column is rejected.
-    static var unknownOrderColumnReason: String {
-        "unknown column (orders allow: \(knownColumns(for: .orders).joined(separator: ", ")))"
-    }
 }
 
 extension RawValue {
@@ -78,5 +74,15 @@ extension RawValue {
         case .text(let text): .string(text)
         case .json(let value): value
         }
+    }
+
+    /// A CSV cell holding a plain decimal number as a JSON number (`3`,
+    /// `-2.50`, `1e3`); text with a leading zero (`007`, a code) stays text.
+    var numberIfDecimal: RawValue {
+        guard case .text(let text) = self else { return self }
+        let digits = text.drop { $0 == "-" || $0 == "+" }
+        if digits.count > 1, digits.first == "0", digits.dropFirst().first?.isNumber == true { return self }
+        guard let number = FieldReader<TextDictionaryRow>.parseDouble(text) else { return self }
+        return .json(.number(number))
     }
 }

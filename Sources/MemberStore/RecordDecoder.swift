@@ -7,8 +7,10 @@
 ///   (JSON object channel -> id). Extras named `id_<channel>` are identities,
 ///   other extras go into `attrs` (CSV extras are stored as strings).
 /// - orders: `id` (idempotency key), `member`, `ts` (required), `amount`,
-///   `channel`, `category`, `product`, `is_new_product`, `coupon`, `paid`.
-///   Orders have no JSON column, so extras are **errors** listing these names.
+///   `channel`, `category`, `product`, `is_new_product`, `coupon`, `paid`,
+///   `props` (JSON object). Extras are custom columns and go into `props`;
+///   a CSV cell holding a plain decimal number (`3`, `2.50`, not `007`) is
+///   stored as a number, any other cell as text.
 /// - events: `id`, `member`, `ts`, `type` (required), `category`, `keyword`,
 ///   `props` (JSON object). Extras go into `props`.
 ///

@@ -91,17 +91,6 @@ import Testing
         _ = try expectFailure("members.csv", "", kind: .members, message: ":1: missing CSV header line")
     }
 
-    @Test func unknownOrderColumn() throws {
-        _ = try expectFailure(
-            "orders.csv", "member,ts,colour\nm1,1,red\n", kind: .orders,
-            message: ":1: unknown column 'colour' (allowed: id, member, ts, amount, channel, category, product, "
-                + "is_new_product, coupon, paid)")
-        _ = try expectFailure(
-            "orders.ndjson", #"{"member":"m1","ts":1,"colour":"red"}"#, kind: .orders,
-            message: ":1: field 'colour': unknown column (orders allow: id, member, ts, amount, channel, category, "
-                + "product, is_new_product, coupon, paid)")
-    }
-
     @Test func duplicateHeaderColumn() throws {
         _ = try expectFailure(
             "members.csv", "member,region,region\nm1,a,b\n", kind: .members, message: ":1: duplicate column 'region'")

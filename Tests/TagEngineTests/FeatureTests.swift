@@ -82,10 +82,14 @@ struct FeatureTests {
 
     @Test("bad declarations fail at their line", arguments: [
         ("x = median(\"orders.amount\")", "attempt to call a nil value (global 'median')"),
-        ("x = sum(\"orders.price\")", "unknown column 'price'"),
+        ("x = sum(\"orders.amout\")", "unknown column 'amout' of orders: did you mean 'amount'?"),
+        ("x = sum(\"orders.props.a'b\")", "letters, digits, '_' and '-' only"),
+        ("x = sum(\"orders.props.\" .. string.rep(\"q\", 65))", "1 to 64 characters"),
+        ("x = count(\"orders\", { where = { [\"props.a;b\"] = 1 } })", "cannot filter orders on 'props.a;b'"),
+        ("x = count(\"orders\", { where = { [\"props.store\"] = { a = 1 } } })", "expects a string, number or boolean"),
         ("x = count(\"ordres\")", "unknown source 'ordres'"),
         ("x = count(\"orders\", { within = \"soon\" })", "within must look like"),
-        ("x = count(\"events\", { where = { color = \"red\" } })", "cannot filter events on 'color'"),
+        ("x = count(\"events\", { where = { color = \"red\" } })", "cannot filter events on 'color' (known: category, keyword, type, or a custom column 'props.<name>')"),
         ("x = mode(\"orders.amount\")", "mode: needs a text column"),
     ])
     func badDeclarations(declaration: String, message: String) throws {

@@ -33,7 +33,7 @@ struct IncrementalEquivalenceTests {
     }
 
     static let day: Int64 = 86_400
-    static let categories = ["pet", "books", "home", "beauty", nil]
+    static let categories = ["pet", "books", "home", "beauty", "grocery", nil]
     static let windows: [Int64] = [7, 30, 90, 365]
 
     /// A timestamp near a window edge of `now` (or anywhere in the last 400 days).
@@ -52,19 +52,22 @@ struct IncrementalEquivalenceTests {
         for _ in 0..<random.int(0..<6) {
             orders.append(OrderInput(
                 member: member(&random), ts: ts(&random, now: now), amount: Double(random.int(1..<300)),
-                category: random.pick(categories), paid: random.chance(0.85)))
+                category: random.pick(categories), product: random.pick(["sku-1", "sku-2", "sku-3", nil]),
+                isNewProduct: random.chance(0.3), coupon: random.pick(["C10", "C20", nil, nil]), paid: random.chance(0.85),
+                props: ["quantity": .number(Double(random.int(1..<4))), "store": .string(random.pick(["a", "b"]))]))
         }
         var events: [EventInput] = []
         for _ in 0..<random.int(0..<8) {
             events.append(EventInput(
-                member: member(&random), ts: ts(&random, now: now), type: random.pick(["browse", "cart", "favourite", "search"]),
+                member: member(&random), ts: ts(&random, now: now), type: random.pick(["browse", "cart", "favourite", "search", "app_launch"]),
                 category: random.pick(categories)))
         }
         var profiles: [MemberInput] = []
         for _ in 0..<random.int(0..<3) {
             profiles.append(MemberInput(
-                externalID: member(&random), registeredAt: now - Int64(random.int(0..<(60 * 86_400))),
-                region: random.pick(["south", "north", "east"]), level: random.int(0..<5)))
+                externalID: member(&random), channel: random.pick(["wechat", "app", nil]),
+                registeredAt: now - Int64(random.int(0..<(60 * 86_400))), region: random.pick(["south", "north", "east"]),
+                birthday: random.pick(["2006-01-31", "2006-02-02", "1980-12-31", "02-29", nil]), level: random.int(0..<5)))
         }
         if !orders.isEmpty { _ = try store.store.ingest(orders: orders) }
         if !events.isEmpty { _ = try store.store.ingest(events: events) }
@@ -87,6 +90,12 @@ struct IncrementalEquivalenceTests {
         let root = store.rules.deletingLastPathComponent()
         try FileManager.default.removeItem(at: store.rules)
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("rules"), to: store.rules)
+        // Custom order columns, summed and filtered.
+        try store.write("probe/quantity.lua", """
+            return tag "quantity_probe" { title = "t", category = "c", owner = "o", kind = "score", refresh = "hourly",
+              features = { q = sum("orders.quantity", { within = "30d", where = { ["props.store"] = "a" } }) },
+              evaluate = function(m) return m.q end }
+            """)
         let plugins = root.appendingPathComponent("plugins")
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("plugins"), to: plugins)
         var random = Random(state: 20_261_201)

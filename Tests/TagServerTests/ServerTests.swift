@@ -24,7 +24,8 @@ struct ServerTests {
         let ingested = try await s.send(.POST, "/v1/members", body: members, contentType: "application/x-ndjson")
         #expect(ingested.status == 200, "\(ingested.body)")
         #expect(ingested.object["received"] as? Int == 2)
-        let orders = #"[{"member":"m1","ts":"2025-11-01","amount":12.5,"category":"pet","id":"o1"},{"member":"m3","ts":1761955200,"amount":3}]"#
+        // Extra keys are custom columns, kept in the order's props.
+        let orders = #"[{"member":"m1","ts":"2025-11-01","amount":12.5,"category":"pet","id":"o1","quantity":2,"props":{"store":"sh-01"}},{"member":"m3","ts":1761955200,"amount":3}]"#
         let first = try await s.send(.POST, "/v1/orders", body: orders)
         #expect(first.status == 200)
         #expect(first.object["membersCreated"] as? Int == 1)
@@ -38,6 +39,11 @@ struct ServerTests {
         #expect((m1.object["identities"] as? [String: String])?["wechat"] == "wx1")
         let count = try await s.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") }
         #expect(count == 2)
+        let props = try await s.pool.read { db in try String.fetchOne(db, sql: "SELECT props FROM orders WHERE order_key = 'o1'") }
+        #expect(props == #"{"quantity":2,"store":"sh-01"}"#)
+        let query = try await s.send(.POST, "/v1/query", as: "alice", body: #"{"query":"sum(orders.quantity) == 2 and count(orders, 3650d) >= 1"}"#)
+        #expect(query.status == 200, "\(query.body)")
+        #expect(query.object["count"] as? Int == 1)
         #expect(try await s.send(.GET, "/v1/members/nobody").status == 404)
         try await s.stop()
     }

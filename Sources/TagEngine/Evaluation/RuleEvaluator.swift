@@ -55,6 +55,7 @@ final class RuleEvaluator {
         in db: Database, population: PopulationStats? = nil, only: [Int]? = nil, mask: [Bool]? = nil,
         recorder: PopRecorder? = nil, stop: () -> RunError? = { nil }, sink: (Int, String?) throws -> Void
     ) throws -> PopulationStats {
+        try checkData()
         if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
         let included = try mask ?? rule.population.map { try populationMask($0, in: db) }
         if !rule.models.isEmpty {
@@ -95,6 +96,13 @@ final class RuleEvaluator {
         return stats
     }
 
+    /// Fails when one of the rule's features has unusable values (``FeatureTable/problems``).
+    func checkData() throws {
+        for feature in rule.features {
+            if let problem = table.problems[feature.spec] { throw RunError.data(name: rule.name, message: problem) }
+        }
+    }
+
     /// The member's external id, looked up when the row was not streamed.
     private func externalID(_ index: Int, _ member: MemberRow, _ db: Database) throws -> String? {
         try member.externalID
@@ -123,6 +131,7 @@ final class RuleEvaluator {
     /// Which members `population(m)` keeps: all of them, or only those at
     /// `only`, starting from `start`.
     func populationMask(_ function: LuaRef, in db: Database, only: [Int]? = nil, start: [Bool]? = nil) throws -> [Bool] {
+        try checkData()
         var mask = start ?? [Bool](repeating: false, count: table.count)
         let base = lua.top
         try forEachMember(in: db, only: only) { index, member in

@@ -6,6 +6,9 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
     case rule(name: String, member: String?, error: LuaError)
     /// The rule returned a value its kind does not allow.
     case badValue(name: String, file: String, line: Int, member: String, message: String)
+    /// A feature of the rule cannot be computed from the stored data (a
+    /// custom column holding text where the rule aggregates numbers).
+    case data(name: String, message: String)
     /// The rule could not be loaded.
     case load(RuleError)
     /// No rule by that name, or not in a state that runs.
@@ -24,6 +27,7 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
             return "rule \(name) failed\(who): \(error.description)"
         case .badValue(let name, let file, let line, let member, let message):
             return "rule \(name) failed for member \(member): \(file):\(line): \(message)"
+        case .data(let name, let message): return "rule \(name) failed: \(message)"
         case .load(let error): return error.description
         case .notRunnable(let message): return message
         case .store(let message): return "store error: \(message)"

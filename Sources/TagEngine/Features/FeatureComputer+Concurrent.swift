@@ -7,7 +7,7 @@ extension FeatureComputer {
     func computeConcurrently(_ features: Set<FeatureSpec>, pool: DatabasePool) throws -> FeatureTable {
         let ids = try pool.read { db in try ContiguousArray(Int64.fetchCursor(db, sql: "SELECT id FROM members ORDER BY id")) }
         let queries = FeaturePlan(features: features, asOf: asOf).queries
-        let results = Results<[FeatureSpec: FeatureColumn]>(count: queries.count)
+        let results = Results<FeatureTable>(count: queries.count)
         DispatchQueue.concurrentPerform(iterations: queries.count) { i in
             let query = queries[i]
             results.set(i, Result {
@@ -19,14 +19,16 @@ extension FeatureComputer {
                     } else {
                         try fill(query, table: &part, in: db)
                     }
-                    return part.columns
+                    return part
                 }
             })
         }
         var table = FeatureTable(memberIDs: ids, columns: [:])
         for spec in features { table.columns[spec] = FeatureColumn(spec: spec, count: ids.count) }
         for result in results.all {
-            for (spec, column) in try result.get() { table.columns[spec] = column }
+            let part = try result.get()
+            for (spec, column) in part.columns { table.columns[spec] = column }
+            table.problems.merge(part.problems) { old, _ in old }
         }
         return table
     }

@@ -65,12 +65,49 @@ struct FeatureComputer {
                 }
                 if isDays[offset] { numbers[offset][member] = FeatureSpec.days(from: numbers[offset][member], to: asOf) }
             }
+            for (offset, spec) in query.checks.enumerated() where table.problems[spec] == nil {
+                if let rowID = Int64.fromDatabaseValue(row[query.features.count + 1 + offset]) {
+                    table.problems[spec] = try Self.problem(spec, rowID: rowID, in: db)
+                }
+            }
         }
         for (offset, spec) in query.features.enumerated() {
             table.columns[spec] =
                 isText[offset]
                 ? .text(codes[offset], dictionary: words[offset]) : .numeric(spec.resultType, numbers[offset])
         }
+    }
+
+    /// Names the row of `spec`'s source whose custom column is not a number.
+    static func problem(_ spec: FeatureSpec, rowID: Int64, in db: Database) throws -> String {
+        let column = spec.column ?? ""
+        let source = spec.source.rawValue
+        let keyColumn = spec.source == .orders ? "order_key" : "event_key"
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT s.\(keyColumn) AS key, m.external_id AS member, \(FeatureSource.textSQL(column)) AS value,
+                \(FeatureSource.typeSQL(column)) AS type FROM \(source) s JOIN members m ON m.id = s.member_id WHERE s.id = ?
+                """, arguments: [rowID])
+        let key: String? = row?["key"]
+        let member: String = row?["member"] ?? "?"
+        let value: String = row?["value"] ?? ""
+        let type: String = row?["type"] ?? "?"
+        let name = FeatureSource.key(of: column)
+        let which = key.map { "\(source.dropLast()) \(rowID) (id \(Self.quoted($0)))" } ?? "\(source.dropLast()) \(rowID)"
+        return "\(spec.function.rawValue)(\"\(source).\(name)\"): \(which) of member \(Self.quoted(member)) has \(name) = "
+            + "\(Self.quoted(value)) (\(type)), not a number"
+    }
+
+    /// `text` in double quotes (`"` and `\` escaped), cut to 60 characters.
+    private static func quoted(_ text: String) -> String {
+        let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
+        var escaped = ""
+        for c in shown {
+            if c == "\"" || c == "\\" { escaped.append("\\") }
+            escaped.append(c)
+        }
+        return "\"\(escaped)\""
     }
 
     static func code(of s: String, dictionary: inout [String: Int32], words: inout [String]) -> Int32 {

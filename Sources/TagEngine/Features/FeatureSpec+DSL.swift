@@ -32,10 +32,10 @@ extension FeatureSpec {
             throw LuaHostError("\(name): unknown source '\(parts[0])' (expected orders or events)")
         }
         var column = parts.count > 1 ? parts[1] : nil
-        if let column, source.columns[column] == nil {
-            let known = source.columns.keys.sorted().joined(separator: ", ")
-            throw LuaHostError("\(name): unknown column '\(column)' of \(source.rawValue) (known: \(known))")
+        if let named = column, source.columns[named] == nil {
+            column = try customColumn(named, of: source, name: name)
         }
+        let custom = column.map(FeatureSource.isCustom) ?? false
         switch function {
         case .count:
             column = nil
@@ -46,16 +46,34 @@ extension FeatureSpec {
             guard column == nil || column == "ts" else { throw LuaHostError("days_since: only the ts column has a date") }
             column = "ts"
         case .sum, .avg, .min, .max:
-            guard let column, let type = source.columns[column], type == .real || type == .integer else {
+            guard let column, custom || source.columns[column] == .real || source.columns[column] == .integer else {
                 throw LuaHostError("\(name): needs a numeric column such as \(source == .orders ? "orders.amount" : "events.ts")")
             }
         case .first, .last, .distinct:
             guard column != nil else { throw LuaHostError("\(name): name a column, such as \"\(source.rawValue).ts\"") }
         case .mode:
-            guard let column, source.columns[column] == .text else {
+            guard let column, custom || source.columns[column] == .text else {
                 throw LuaHostError("mode: needs a text column such as \"\(source.rawValue).category\"")
             }
         }
         return FeatureSpec(function: function, source: source, column: column, within: nil, filters: [])
+    }
+
+    /// A column that is not built in, as a custom column `props.<key>`:
+    /// `quantity` or `props.quantity`. A bare name one or two edits from a
+    /// built-in column (`amout`) is refused as a likely typo.
+    static func customColumn(_ named: String, of source: FeatureSource, name: String) throws(LuaHostError) -> String {
+        let explicit = FeatureSource.isCustom(named)
+        let key = explicit ? FeatureSource.key(of: named) : named
+        if let why = FeatureSource.customKeyProblem(key) {
+            let known = source.columns.keys.sorted().joined(separator: ", ")
+            throw LuaHostError("\(name): unknown column '\(named)' of \(source.rawValue) (known: \(known); \(why))")
+        }
+        if !explicit, let typo = source.likelyTypo(of: key) {
+            throw LuaHostError(
+                "\(name): unknown column '\(named)' of \(source.rawValue): did you mean '\(typo)'? "
+                    + "(a custom column of that name is spelled '\(FeatureSource.customPrefix)\(key)')")
+        }
+        return FeatureSource.customPrefix + key
     }
 }

@@ -25,9 +25,16 @@ extension FeatureSpec {
         }
         var filters: [Filter] = []
         for (column, wanted) in fields.sorted(by: { $0.key < $1.key }) {
-            guard let type = source.columns[column], column != "ts" else {
+            let custom = FeatureSource.isCustom(column)
+            if custom, let why = FeatureSource.customKeyProblem(FeatureSource.key(of: column)) {
+                throw LuaHostError("\(name): cannot filter \(source.rawValue) on '\(column)': \(why)")
+            }
+            // A custom column (`props.*`) has no declared type: `type` is nil.
+            let type = source.columns[column]
+            guard custom || type != nil, column != "ts" else {
                 let known = source.columns.keys.filter { $0 != "ts" }.sorted().joined(separator: ", ")
-                throw LuaHostError("\(name): cannot filter \(source.rawValue) on '\(column)' (known: \(known))")
+                throw LuaHostError(
+                    "\(name): cannot filter \(source.rawValue) on '\(column)' (known: \(known), or a custom column 'props.<name>')")
             }
             let items: [LuaValue] = if case .array(let list) = wanted { list } else { [wanted] }
             var values: [FilterValue] = []
@@ -38,15 +45,19 @@ extension FeatureSpec {
     }
 
     private static func filterValue(
-        _ item: LuaValue, type: FeatureSource.ColumnType, column: String, name: String
+        _ item: LuaValue, type: FeatureSource.ColumnType?, column: String, name: String
     ) throws(LuaHostError) -> FilterValue {
         switch (type, item) {
-        case (.text, .string(let s)): return .text(s)
+        case (nil, .string(let s)), (.text, .string(let s)): return .text(s)
+        case (nil, .bool(let b)): return .integer(b ? 1 : 0)
+        case (nil, .integer(let i)): return .integer(i)
+        case (nil, .number(let d)): return .real(d)
         case (.bool, .bool(let b)): return .integer(b ? 1 : 0)
         case (.integer, _) where item.intValue != nil: return .integer(item.intValue ?? 0)
         case (.real, _) where item.doubleValue != nil: return .real(item.doubleValue ?? 0)
         default:
-            throw LuaHostError("\(name): where.\(column) expects a \(type) value, got a \(item.typeName)")
+            let wanted = type.map { "\($0)" } ?? "string, number or boolean"
+            throw LuaHostError("\(name): where.\(column) expects a \(wanted) value, got a \(item.typeName)")
         }
     }
 }

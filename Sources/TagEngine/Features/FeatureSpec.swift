@@ -47,8 +47,16 @@ public struct FeatureSpec: Sendable, Hashable {
         case .count, .distinct, .daysSinceLast, .daysSinceFirst, .activeDays: return .integer
         case .sum, .avg: return .real
         case .min, .max, .first, .last, .mode:
+            if let column, FeatureSource.isCustom(column) { return function == .min || function == .max ? .real : .text }
             return column.flatMap { source.columns[$0] } ?? .integer
         }
+    }
+
+    /// Whether it aggregates numbers of a custom column, whose values the
+    /// host must check (a text value there fails the run, naming the row).
+    var checksNumbers: Bool {
+        guard let column, FeatureSource.isCustom(column) else { return false }
+        return [.sum, .avg, .min, .max].contains(function)
     }
 
     /// The value a member with no matching rows gets (`nil` when there is none).

@@ -22,7 +22,7 @@ extension FeatureTable {
                 a += 1
             }
         }
-        var merged = FeatureTable(memberIDs: ids, columns: [:])
+        var merged = FeatureTable(memberIDs: ids, columns: [:], problems: problems.merging(fresh.problems) { $1 })
         for (spec, column) in columns {
             merged.columns[spec] = column.merging(fresh.column(spec), origin: origin)
         }

@@ -8,6 +8,9 @@ public struct FeatureTable: Sendable {
     public internal(set) var memberIDs: ContiguousArray<Int64>
     /// The columns, by feature.
     public internal(set) var columns: [FeatureSpec: FeatureColumn]
+    /// Why a feature's values are unusable (a custom column holding text
+    /// where a number was aggregated), naming the first such row.
+    public internal(set) var problems: [FeatureSpec: String] = [:]
 
     /// The number of members.
     public var count: Int { memberIDs.count }

@@ -15,6 +15,11 @@ import MemberStore
 ///   or an active tag or segment (its live value). A bare flag tag or segment
 ///   means "has it"; `has(name)` means "has any value" (or "is set" for an
 ///   attribute). A number literal compares a tag's value numerically.
+/// - aggregates over the member's transactions, compared with a number:
+///   `count(orders, 30d) >= 2`, `sum(orders.amount, 90d) > 500`,
+///   `avg`, `min`, `max` of a column (custom columns too: `sum(orders.quantity)`),
+///   `days_since(orders) <= 30`, with an optional window and conditions on
+///   the rows: `count(events, 7d, type in ("cart", "favourite")) > 0`.
 ///
 /// A missing value never satisfies a comparison: `region != "south"` leaves
 /// out members without a region; `not region == "south"` keeps them.
@@ -40,12 +45,17 @@ public struct MemberQuery: Sendable, Hashable {
     ///
     /// - Throws: ``QueryError`` for an unknown or misused name or value; a
     ///   database error if the tags cannot be read.
-    public func compile(_ db: Database) throws -> CompiledQuery {
-        var compiler = try QueryCompiler(query: text, db: db)
+    /// - Parameter asOf: the time aggregates (`sum(orders.amount, 90d)`)
+    ///   count up to; now by default.
+    public func compile(_ db: Database, asOf: Date = Date()) throws -> CompiledQuery {
+        var compiler = try QueryCompiler(query: text, db: db, asOf: Int64(asOf.timeIntervalSince1970.rounded(.down)))
         let condition = try compiler.compile(expression)
+        for (spec, position) in compiler.numberChecks {
+            if let problem = try compiler.numberProblem(spec, in: db) { throw QueryError(query: text, at: position, problem) }
+        }
         return CompiledQuery(
             condition: condition.sql, conditionArguments: compiler.arguments,
-            columns: compiler.columns, tags: compiler.usedTags)
+            columns: compiler.columns, tags: compiler.usedTags, countsInPage: compiler.hasAggregates)
     }
 }
 
@@ -69,6 +79,10 @@ public struct CompiledQuery: Sendable {
     public let columns: [Column]
     /// The tags and segments the query names (for read statistics).
     public let tags: [String]
+    /// Whether a page counts the matches in the same statement
+    /// (``countedPageSQL``): for aggregates, whose grouped subqueries cost
+    /// more than a second pass over the matching ids.
+    public let countsInPage: Bool
 
     /// `SELECT count(*) FROM members m WHERE <condition>`.
     public var countSQL: String { "SELECT count(*) FROM members m WHERE \(condition)" }
@@ -78,6 +92,14 @@ public struct CompiledQuery: Sendable {
     public var pageSQL: String {
         let values = columns.map { ", \($0.sql)" }.joined()
         return "SELECT m.id, m.external_id\(values) FROM members m WHERE \(condition) AND m.id > ? ORDER BY m.id LIMIT ?"
+    }
+
+    /// ``pageSQL`` that also counts every match (`count(*) OVER ()` over the
+    /// matching ids, before the cursor and the limit apply); same arguments.
+    public var countedPageSQL: String {
+        let values = columns.map { ", \($0.sql)" }.joined()
+        return "SELECT m.id, m.external_id\(values), q.total FROM (SELECT m.id, count(*) OVER () AS total FROM members m "
+            + "WHERE \(condition)) q JOIN members m ON m.id = q.id WHERE q.id > ? ORDER BY q.id LIMIT ?"
     }
 
     /// The arguments of ``pageSQL``.
@@ -91,9 +113,14 @@ public struct CompiledQuery: Sendable {
     /// The number of matching members and up to `limit` of them after
     /// member id `cursor`, in id order. `limit` 0 only counts.
     public func page(_ db: Database, limit: Int, after cursor: Int64 = 0) throws -> QueryPage {
-        let count = try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
+        let counted = countsInPage && limit > 0
+        var count = counted ? 0 : try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
         guard limit > 0 else { return QueryPage(count: count, items: [], nextCursor: nil) }
-        let rows = try Row.fetchAll(db, sql: pageSQL, arguments: pageArguments(after: cursor, limit: limit + 1))
+        let rows = try Row.fetchAll(db, sql: counted ? countedPageSQL : pageSQL, arguments: pageArguments(after: cursor, limit: limit + 1))
+        if counted {
+            // A page past the last match has no row to read the count from.
+            count = try rows.first.map { $0[2 + columns.count] } ?? (cursor > 0 ? Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0 : 0)
+        }
         var items: [QueryItem] = []
         for row in rows.prefix(limit) {
             var values: [String: JSONValue] = [:]
@@ -156,7 +183,10 @@ extension MemberQuery {
     ///   - limit: at most this many members (0: only count).
     ///   - cursor: a ``QueryPage/nextCursor`` of an earlier page, or nil for the first.
     /// - Throws: ``QueryError``, ``QueryCursorError``, or a database error.
-    public static func run(_ text: String, in reader: some DatabaseReader, limit: Int, cursor: String? = nil) throws -> QueryRun {
+    ///   - asOf: the time aggregates count up to; now by default.
+    public static func run(
+        _ text: String, in reader: some DatabaseReader, limit: Int, cursor: String? = nil, asOf: Date = Date()
+    ) throws -> QueryRun {
         let query = try MemberQuery(text)
         var after: Int64 = 0
         if let cursor {
@@ -164,7 +194,7 @@ extension MemberQuery {
             after = value
         }
         return try reader.read { db in
-            let compiled = try query.compile(db)
+            let compiled = try query.compile(db, asOf: asOf)
             return QueryRun(
                 page: try compiled.page(db, limit: limit, after: after), columns: compiled.columns.map(\.name), tags: compiled.tags)
         }

@@ -36,6 +36,10 @@ struct QueryTag: Sendable, Hashable {
 /// - `has(tag)` or a bare flag / segment: `m.id IN (SELECT member_id FROM member_tags WHERE tag_id = ?)`.
 /// - `region == "south"`: `m.region = ?` (indexed for region, level, channel, gender).
 /// - `attr.key == v`: `json_extract(m.attrs, ?) = ?` with the path `$."key"`.
+/// - `sum(orders.amount, 90d) > 500`: `m.id IN (SELECT member_id FROM orders
+///   WHERE ts <= ? AND ts > ? GROUP BY member_id HAVING total(amount) > ?)`;
+///   when members without rows satisfy it (`count(orders, 30d) < 2`), the
+///   complement: `m.id NOT IN (... HAVING NOT (count(*) < ?))`.
 /// - `and` / `or` / `not` map to SQL's.
 ///
 /// Logic is two-valued: a comparison with a missing value (no tag row, NULL
@@ -48,8 +52,16 @@ struct QueryCompiler {
     /// Every known tag or segment name with its state (for "is retired" errors).
     let states: [String: String]
 
-    private(set) var arguments: [DatabaseValue] = []
-    private(set) var columns: [CompiledQuery.Column] = []
+    var arguments: [DatabaseValue] = []
+    var columns: [CompiledQuery.Column] = []
+    /// Aggregates over numbers of a custom column, whose rows must hold
+    /// numbers (checked against the store once compiled).
+    var numberChecks: [(spec: FeatureSpec, position: QueryPosition)] = []
+    /// Whether the query has an aggregate condition.
+    var hasAggregates = false
+    /// The time aggregates count up to (rows after it never count) and
+    /// their windows end at, epoch seconds.
+    let asOf: Int64
     private(set) var usedTags: [String] = []
 
     /// A compiled condition; `nullable` when it can be SQL NULL.
@@ -59,8 +71,9 @@ struct QueryCompiler {
     }
 
     /// Reads the active tags and segments.
-    init(query: String, db: Database) throws {
+    init(query: String, db: Database, asOf: Int64) throws {
         self.query = query
+        self.asOf = asOf
         var tags: [String: QueryTag] = [:]
         var states: [String: String] = [:]
         let rows = try Row.fetchAll(db, sql: """
@@ -78,7 +91,7 @@ struct QueryCompiler {
         self.states = states
     }
 
-    private func fail(_ message: String, at position: QueryPosition) -> QueryError {
+    func fail(_ message: String, at position: QueryPosition) -> QueryError {
         QueryError(query: query, at: position, message)
     }
 
@@ -133,7 +146,7 @@ struct QueryCompiler {
         let candidates = MemberAttribute.allCases.map(\.rawValue) + tags.keys
         let limit = max(2, name.count / 3)
         let scored = candidates.compactMap { candidate -> (String, Int)? in
-            let distance = Self.editDistance(name.lowercased(), candidate)
+            let distance = EditDistance.between(name.lowercased(), candidate)
             if distance <= limit { return (candidate, distance) }
             if name.count >= 3, candidate.contains(name.lowercased()) || name.lowercased().contains(candidate) {
                 return (candidate, limit + 1)
@@ -143,23 +156,7 @@ struct QueryCompiler {
         return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(5).map(\.0)
     }
 
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var row = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            row[0] = i
-            for j in 1...b.count {
-                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &row)
-        }
-        return previous[b.count]
-    }
-
-    private mutating func bind(_ value: DatabaseValue) -> String {
+    mutating func bind(_ value: DatabaseValue) -> String {
         arguments.append(value)
         return "?"
     }
@@ -202,6 +199,8 @@ struct QueryCompiler {
             return try compare(try resolve(reference), reference, op, literal)
         case .list(let reference, let literals, let negated):
             return try list(try resolve(reference), reference, literals, negated: negated)
+        case .aggregate(let aggregate, let op, let literal):
+            return try compare(aggregate, op, literal)
         }
     }
 
@@ -279,7 +278,7 @@ struct QueryCompiler {
         }
     }
 
-    private func numberValue(_ literal: QueryLiteral) -> DatabaseValue {
+    func numberValue(_ literal: QueryLiteral) -> DatabaseValue {
         switch literal.value {
         case .integer(let n): Double(n).databaseValue
         case .decimal(let d): d.databaseValue

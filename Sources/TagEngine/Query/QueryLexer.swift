@@ -6,6 +6,8 @@ struct QueryToken: Sendable, Hashable {
         case integer(Int64)
         case decimal(Double)
         case op(QueryOperator)
+        /// A window such as `90d` (units `s m h d w y`).
+        case duration(String)
         case leftParen, rightParen, comma, dot
         case and, or, not, `in`, `true`, `false`
         case end
@@ -31,7 +33,8 @@ struct QueryToken: Sendable, Hashable {
 /// Keywords (`and or not in true false`) are case-insensitive; `&&`, `||`
 /// and `!` spell `and`, `or` and `not`. Strings take double or single quotes
 /// with the escapes `\" \' \\ \n \t \r \uXXXX`. Numbers are integers or
-/// decimals, optionally negative.
+/// decimals, optionally negative; a whole number followed by a unit
+/// (`90d`, `12h`) is a window.
 struct QueryLexer {
     let query: String
     private let chars: [Character]
@@ -149,6 +152,10 @@ struct QueryLexer {
             isDecimal = true
             advance()
             while let c = current, Self.isDigit(c) { advance() }
+        }
+        if !isDecimal, chars[from] != "-", let unit = current, "smhdwy".contains(unit), !(peek().map(Self.isNamePart) ?? false) {
+            advance()
+            return QueryToken(kind: .duration(String(chars[from..<index])), text: String(chars[from..<index]), position: start)
         }
         if let c = current, Self.isNamePart(c) || c == "." {
             while let c = current, Self.isNamePart(c) || c == "." { advance() }

@@ -7,6 +7,11 @@
 /// unary      := ("not" | "!") unary | primary
 /// primary    := "(" or ")"
 ///             | "has" "(" reference ")"
+///             | aggregate op (INTEGER | DECIMAL)
+///             | reference [ op value | "in" list | "not" "in" list ]
+/// aggregate  := FUNCTION "(" source ["," DURATION] ("," filter)* ")"
+/// source     := ("orders" | "events") ["." NAME ["." NAME]]
+/// filter     := NAME ["." NAME] ("==" value | "in" list)
 ///             | reference [ op value | "in" list | "not" "in" list ]
 /// reference  := NAME | "attr" "." (NAME | STRING)
 /// op         := "==" | "!=" | "<" | "<=" | ">" | ">="
@@ -40,22 +45,22 @@ struct QueryParser {
         return try parser.parseQuery()
     }
 
-    private var current: QueryToken { tokens[index] }
-    private var previous: QueryToken? { index > 0 ? tokens[index - 1] : nil }
-    private func peek(_ offset: Int = 1) -> QueryToken { tokens[min(index + offset, tokens.count - 1)] }
+    var current: QueryToken { tokens[index] }
+    var previous: QueryToken? { index > 0 ? tokens[index - 1] : nil }
+    func peek(_ offset: Int = 1) -> QueryToken { tokens[min(index + offset, tokens.count - 1)] }
 
-    private mutating func advance() -> QueryToken {
+    mutating func advance() -> QueryToken {
         let token = tokens[index]
         if index < tokens.count - 1 { index += 1 }
         return token
     }
 
-    private func fail(_ message: String, at token: QueryToken) -> QueryError {
+    func fail(_ message: String, at token: QueryToken) -> QueryError {
         QueryError(query: query, at: token.position, message)
     }
 
     /// "after 'x' " when there is a previous token.
-    private var afterPrevious: String { previous.map { " after \($0.quoted)" } ?? "" }
+    var afterPrevious: String { previous.map { " after \($0.quoted)" } ?? "" }
 
     mutating func parseQuery() throws(QueryError) -> QueryExpression {
         if current.kind == .end { throw fail("empty query", at: current) }
@@ -103,7 +108,7 @@ struct QueryParser {
     }
 
     /// One more condition (a comparison, list, has() or bare name).
-    private mutating func countCondition(at token: QueryToken) throws(QueryError) {
+    mutating func countCondition(at token: QueryToken) throws(QueryError) {
         conditions += 1
         if conditions > Self.maxConditions { throw fail("the query has more than \(Self.maxConditions) conditions", at: token) }
     }
@@ -131,6 +136,9 @@ struct QueryParser {
             }
             _ = advance()
             return .has(reference)
+        case .name(let name) where QueryAggregate.functions.contains(name.lowercased()) && peek().kind == .leftParen:
+            try countCondition(at: token)
+            return try parseAggregateCondition()
         case .name:
             try countCondition(at: token)
             let reference = try parseReference(context: "")
@@ -189,7 +197,7 @@ struct QueryParser {
         }
     }
 
-    private mutating func parseValue() throws(QueryError) -> QueryLiteral {
+    mutating func parseValue() throws(QueryError) -> QueryLiteral {
         let token = current
         let value: QueryLiteral.Value
         switch token.kind {
@@ -207,7 +215,7 @@ struct QueryParser {
         return QueryLiteral(value, at: token.position)
     }
 
-    private mutating func parseList() throws(QueryError) -> [QueryLiteral] {
+    mutating func parseList() throws(QueryError) -> [QueryLiteral] {
         guard current.kind == .leftParen else {
             throw fail("expected '('\(afterPrevious), as in in (\"a\", \"b\") (found \(current.quoted))", at: current)
         }

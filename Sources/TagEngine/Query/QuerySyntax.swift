@@ -100,6 +100,38 @@ public struct QueryReference: Sendable, Hashable {
     }
 }
 
+/// An aggregate over a member's orders or events, as in
+/// `sum(orders.amount, 90d)` or `count(events, 7d, type in ("cart", "favourite"))`.
+public struct QueryAggregate: Sendable, Hashable {
+    /// The functions a query may call.
+    public static let functions = ["count", "sum", "avg", "min", "max", "days_since"]
+
+    /// An equality or membership condition on the rows counted (`category == "pet"`).
+    public struct Filter: Sendable, Hashable {
+        /// The column as written (`category`, `props.store`).
+        public var column: String
+        /// The accepted values.
+        public var values: [QueryLiteral]
+        /// Where the column name starts.
+        public var position: QueryPosition
+    }
+
+    /// `count`, `sum`, `avg`, `min`, `max` or `days_since`.
+    public var function: String
+    /// `orders` or `events`.
+    public var source: String
+    /// The column, as written after the source (`amount`, `quantity`, `props.quantity`).
+    public var column: String?
+    /// The window as written (`90d`): only rows newer than as-of minus it count.
+    public var window: String?
+    /// Conditions every counted row meets.
+    public var filters: [Filter]
+    /// Where the function name starts.
+    public var position: QueryPosition
+    /// The call as a result column names it: `sum(orders.amount, 90d)`.
+    public var text: String
+}
+
 /// The syntax tree of a query.
 public indirect enum QueryExpression: Sendable, Hashable {
     /// Every operand holds.
@@ -116,4 +148,6 @@ public indirect enum QueryExpression: Sendable, Hashable {
     case has(QueryReference)
     /// A bare name: a flag tag or segment the member has.
     case bare(QueryReference)
+    /// `aggregate <op> number`: a condition on the member's orders or events.
+    case aggregate(QueryAggregate, QueryOperator, QueryLiteral)
 }

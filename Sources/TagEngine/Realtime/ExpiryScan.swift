@@ -65,7 +65,7 @@ struct ExpiryScan {
     private func rows(_ spec: FeatureSpec, after lo: Int64, upTo hi: Int64, shift: Int64, in db: Database) throws -> [(Int64, Int64)] {
         var arguments: StatementArguments = [lo, hi]
         let filters = Self.filterSQL(spec, arguments: &arguments)
-        let sql = "SELECT member_id, min(ts) FROM \(spec.source.rawValue) INDEXED BY \(spec.source.rawValue)_ts "
+        let sql = "SELECT member_id, min(ts) FROM \(spec.source.rawValue) INDEXED BY \(spec.source.rawValue)_ts_member "
             + "WHERE ts > ? AND ts <= ?\(filters) GROUP BY member_id"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0], ($0[1] as Int64) + shift) }
     }
@@ -82,7 +82,7 @@ struct ExpiryScan {
             var set = Set<Int64>()
             var unused: StatementArguments = []
             let statement = try db.cachedStatement(
-                sql: "SELECT DISTINCT member_id FROM \(source) INDEXED BY \(source)_ts WHERE ts > ? AND ts <= ?"
+                sql: "SELECT DISTINCT member_id FROM \(source) INDEXED BY \(source)_ts_member WHERE ts > ? AND ts <= ?"
                     + Self.filterSQL(spec, arguments: &unused))
             var k: Int64 = 1
             while to - k * Self.day >= oldest {

@@ -13,12 +13,17 @@ struct QueryCommand: ParsableCommand {
             (JSON attributes), or an active tag or segment (its live value; a bare flag or
             segment means "has it"; has(name) means "has any value"). Values: "text" or 'text',
             integers, decimals, true, false. A number compares a tag's value numerically.
+            Aggregates over the member's orders and events compare with a number:
+              count(orders, 30d) >= 2   sum(orders.amount, 90d) > 500   days_since(orders) <= 30
+              avg / min / max(orders.<column>), custom columns too: sum(orders.quantity)
+              row conditions: count(events, 7d, type in ("cart", "favourite")) > 0
             Example: tagd query 'rfm_class == "important_value" and region == "south"'
             """)
 
     @Argument(help: "The query.") var query: String
     @Option(help: "How many members to list.") var limit = 20
     @Option(help: "List members after this cursor (the nextCursor of --json output).") var cursor: String?
+    @Option(help: "Reference time of aggregates (default now); windows end at it.") var asOf: String?
     @Flag(help: "Print only the number of matching members.") var count = false
     @Flag(help: "Print JSON: {count, items: [{member, values}], nextCursor}.") var json = false
     @OptionGroup var options: StoreOptions
@@ -31,7 +36,7 @@ struct QueryCommand: ParsableCommand {
         let store = try options.open()
         let result: QueryRun
         do {
-            result = try MemberQuery.run(query, in: store.pool, limit: count ? 0 : limit, cursor: cursor)
+            result = try MemberQuery.run(query, in: store.pool, limit: count ? 0 : limit, cursor: cursor, asOf: try AsOf.parse(asOf))
         } catch let error as QueryError {
             throw CLIError(error.description)
         } catch let error as QueryCursorError {

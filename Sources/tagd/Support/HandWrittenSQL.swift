@@ -3,11 +3,17 @@ import GRDB
 
 /// The shipped rules' features written by hand as one SQL query: the
 /// baseline `tagd bench` compares a full run against (the BG/NBD inputs
-/// included; the model's fit is evaluation, not SQL).
+/// included; the model's fit is evaluation, not SQL). Keep it in step with
+/// the features of `rules/` (the attribute rules have none).
 enum HandWrittenSQL {
     static func time(pool: DatabasePool, asOf: Int64) throws -> Double {
         let year = asOf - 365 * 86_400, month = asOf - 30 * 86_400, week = asOf - 7 * 86_400, quarter = asOf - 90 * 86_400
-        let sql = """
+        // The repurchase crowd's per-category counts and first / last purchases.
+        let repurchase: String = ["grocery", "beauty", "baby", "pet"].map { (c: String) -> String in
+            let filter: String = "FILTER (WHERE paid = 1 AND ts > :year AND category = '\(c)')"
+            return "count(*) \(filter) AS \(c)_n, min(ts) \(filter) AS \(c)_first, max(ts) \(filter) AS \(c)_last,"
+        }.joined(separator: "\n    ")
+        let sql: String = """
             WITH o AS (
               SELECT member_id,
                 max(ts) FILTER (WHERE paid = 1) AS last_paid,
@@ -16,6 +22,10 @@ enum HandWrittenSQL {
                 count(*) FILTER (WHERE ts > :year) AS orders_year,
                 count(*) FILTER (WHERE ts > :month) AS orders_month,
                 count(*) FILTER (WHERE ts > :week) AS orders_week,
+                count(*) FILTER (WHERE paid = 1) AS paid_orders,
+                count(*) FILTER (WHERE paid = 1 AND ts > :year AND is_new_product = 1) AS new_products,
+                count(DISTINCT product) FILTER (WHERE paid = 1 AND ts > :year) AS products,
+                \(repurchase)
                 min(ts) AS first_order, max(ts) AS last_order,
                 min(ts) FILTER (WHERE paid = 1) AS first_paid,
                 count(DISTINCT ts - (ts % 86400 + 86400) % 86400) FILTER (WHERE paid = 1) AS purchase_days,
@@ -23,17 +33,20 @@ enum HandWrittenSQL {
               FROM orders WHERE ts <= :now GROUP BY member_id),
             e AS (
               SELECT member_id, count(*) FILTER (WHERE ts > :week AND type IN ('cart', 'favourite')) AS intents,
-                max(ts) AS last_event
+                count(*) FILTER (WHERE type IN ('cart', 'favourite')) AS deep,
+                count(*) FILTER (WHERE type IN ('browse', 'search')) AS browsing,
+                count(*) AS events, max(ts) AS last_event
               FROM events WHERE ts <= :now GROUP BY member_id),
-            oc AS (
-              SELECT member_id, category, row_number() OVER (PARTITION BY member_id ORDER BY count(*) DESC, max(ts) DESC, category) AS r
-              FROM orders WHERE ts <= :now AND ts > :year AND category IS NOT NULL GROUP BY member_id, category),
-            ec AS (
-              SELECT member_id, category, row_number() OVER (PARTITION BY member_id ORDER BY count(*) DESC, max(ts) DESC, category) AS r
-              FROM events WHERE ts <= :now AND ts > :quarter AND category IS NOT NULL GROUP BY member_id, category)
-            SELECT m.id, o.*, e.intents, e.last_event, oc.category, ec.category
+            \(mode("oc", "orders", "category", "ts > :year")),
+            \(mode("ec", "events", "category", "ts > :quarter")),
+            \(mode("nc", "orders", "category", "ts > :year AND paid = 1 AND is_new_product = 1")),
+            \(mode("cc", "orders", "coupon", "ts > :year AND paid = 1")),
+            \(mode("pc", "orders", "product", "ts > :year AND paid = 1"))
+            SELECT m.id, o.*, e.*, oc.value, ec.value, nc.value, cc.value, pc.value
             FROM members m LEFT JOIN o ON o.member_id = m.id LEFT JOIN e ON e.member_id = m.id
             LEFT JOIN oc ON oc.member_id = m.id AND oc.r = 1 LEFT JOIN ec ON ec.member_id = m.id AND ec.r = 1
+            LEFT JOIN nc ON nc.member_id = m.id AND nc.r = 1 LEFT JOIN cc ON cc.member_id = m.id AND cc.r = 1
+            LEFT JOIN pc ON pc.member_id = m.id AND pc.r = 1
             ORDER BY m.id
             """
         let started = Date()
@@ -45,6 +58,17 @@ enum HandWrittenSQL {
             while try cursor.next() != nil { rows += 1 }
         }
         return Date().timeIntervalSince(started)
+    }
+
+    /// A CTE `name(member_id, value, r)` ranking each member's values of
+    /// `column` as `mode` does (most rows, then latest, then smallest): r = 1 wins.
+    private static func mode(_ name: String, _ table: String, _ column: String, _ condition: String) -> String {
+        """
+        \(name) AS (
+          SELECT member_id, \(column) AS value,
+            row_number() OVER (PARTITION BY member_id ORDER BY count(*) DESC, max(ts) DESC, \(column)) AS r
+          FROM \(table) WHERE ts <= :now AND \(condition) AND \(column) IS NOT NULL GROUP BY member_id, \(column))
+        """
     }
 }
 
