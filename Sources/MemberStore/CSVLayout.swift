@@ -26,14 +26,18 @@ final class CSVLayout {
                 extras.append((name, index))
             }
         }
-        let missing = InputField.required(for: kind).filter { columns[$0.rawValue] < 0 }.map(\.name)
+        let namesMember =
+            columns[InputField.identities.rawValue] >= 0 || extras.contains { InputField.isIdentityColumn($0.name) }
+        let missing = InputField.required(for: kind).filter { columns[$0.rawValue] < 0 && !($0 == .member && namesMember) }
+            .map(\.name)
         if !missing.isEmpty {
             throw ImportError(file: file, line: line, reason: .missingColumns(missing, header: header))
         }
-        if kind == .orders, !extras.isEmpty {
+        if kind == .orders, extras.contains(where: { !InputField.isIdentityColumn($0.name) }) {
             throw ImportError(
                 file: file, line: line,
-                reason: .unknownColumns(extras.map(\.name), allowed: RecordDecoder.knownColumns(for: .orders)))
+                reason: .unknownColumns(
+                    extras.map(\.name).filter { !InputField.isIdentityColumn($0) }, allowed: RecordDecoder.knownColumns(for: .orders) + ["id_<channel>"]))
         }
         self.header = header
         self.columns = columns

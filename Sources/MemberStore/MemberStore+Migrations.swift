@@ -33,6 +33,9 @@ extension MemberStore {
         migrator.registerMigration("v8-change-tracking") { db in
             try db.execute(sql: schemaV8)
         }
+        migrator.registerMigration("v9-one-id") { db in
+            try db.execute(sql: schemaV9OneID)
+        }
         return migrator
     }
 

@@ -95,11 +95,11 @@ import Testing
         _ = try expectFailure(
             "orders.csv", "member,ts,colour\nm1,1,red\n", kind: .orders,
             message: ":1: unknown column 'colour' (allowed: id, member, ts, amount, channel, category, product, "
-                + "is_new_product, coupon, paid)")
+                + "is_new_product, coupon, paid, identities, id_<channel>)")
         _ = try expectFailure(
             "orders.ndjson", #"{"member":"m1","ts":1,"colour":"red"}"#, kind: .orders,
             message: ":1: field 'colour': unknown column (orders allow: id, member, ts, amount, channel, category, "
-                + "product, is_new_product, coupon, paid)")
+                + "product, is_new_product, coupon, paid, identities, id_<channel>)")
     }
 
     @Test func duplicateHeaderColumn() throws {

@@ -29,7 +29,7 @@ import Testing
         let orderColumns: [String] = try test.store.pool.read { db in try db.columns(in: "orders").map(\.name) }
         #expect(orderColumns == [
             "id", "member_id", "ts", "amount", "channel", "category", "product", "is_new_product", "coupon", "paid",
-            "order_key",
+            "order_key", "origin_id",
         ])
     }
 

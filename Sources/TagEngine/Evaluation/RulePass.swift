@@ -17,6 +17,8 @@ struct RulePass: @unchecked Sendable {
     var reasons: [String: Int]
     /// The marks the pass has seen (saved with its snapshot).
     var marks: (change: Int64, history: Int64)
+    /// Whether members left the table since the snapshot (merged into others): population statistics moved.
+    var removedMembers = false
 
     /// Every feature a rule's snapshot holds.
     static func specs(of rule: RuleDefinition) -> Set<FeatureSpec> {
@@ -59,16 +61,25 @@ struct RulePass: @unchecked Sendable {
         // Past a quarter of the members, one full pass costs less than patching.
         guard recompute.count <= snapshot.table.count / 4 + 1_000 else { return nil }
         var table = snapshot.table
+        var removed = false
         if !recompute.isEmpty {
             let fresh = try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(recompute))
             table = table.merging(fresh)
+            // Members merged into another since the snapshot leave the table (their rows moved to the survivor).
+            let gone = recompute.subtracting(fresh.memberIDs)
+            if !gone.isEmpty {
+                removed = table.memberIDs.contains { gone.contains($0) }
+                table = table.removing(gone)
+            }
         }
         let days = recount(&table, specs: specs, asOf: asOf, previous: snapshot.table)
         let changedIDs = recompute.union(dependency).union(days)
         reasons["dependency"] = dependency.subtracting(recompute).count
         reasons["days passed"] = days.subtracting(recompute).subtracting(dependency).count
         let changed = changedIDs.compactMap { table.index(of: $0) }.sorted()
-        return RulePass(kind: "incremental", table: table, changed: changed, previous: snapshot, reasons: reasons, marks: marks)
+        var pass = RulePass(kind: "incremental", table: table, changed: changed, previous: snapshot, reasons: reasons, marks: marks)
+        pass.removedMembers = removed
+        return pass
     }
 
     /// Members with a row whose window lapsed, or whose future-dated row
@@ -118,7 +129,7 @@ struct RulePass: @unchecked Sendable {
     /// Whether the features of any `changed` member differ from the
     /// snapshot's (so population statistics may differ too).
     func featuresChanged(_ rule: RuleDefinition) -> Bool {
-        guard let previous, let changed else { return true }
+        guard let previous, let changed, !removedMembers else { return true }
         for index in changed {
             guard let before = previous.table.index(of: table.memberIDs[index]) else { return true }
             for feature in rule.features
