@@ -21,8 +21,9 @@ public struct EventInput: Sendable, Hashable {
     /// Creates an event input.
     public init(
         member: String, ts: Int64, type: String, category: String? = nil,
-        keyword: String? = nil, props: [String: JSONValue] = [:], key: String? = nil
+        keyword: String? = nil, props: [String: JSONValue] = [:], key: String? = nil, identities: [String: String] = [:]
     ) {
+        self.identities = identities
         self.member = member
         self.ts = ts
         self.type = type

@@ -68,7 +68,9 @@ extension IdentityMerger {
                 arguments: [before, survivor])
         }
         try db.execute(sql: "UPDATE members SET merged_into = NULL WHERE id = ?", arguments: [absorbed])
-        try restoreTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed, survivorToo: latest)
+        try keepingSnapshotsCurrent(survivor, absorbed) {
+            try restoreTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed, survivorToo: latest)
+        }
         try db.execute(sql: "UPDATE merges SET undone_at = ?, undone_by = ? WHERE id = ?", arguments: [now, actor, mergeID])
         return SplitResult(mergeID: mergeID, survivor: survivor, absorbed: absorbed, rows: rows)
     }

@@ -76,7 +76,7 @@ public struct IdentityMerger {
         }
         try combineAttributes(survivor: survivor, absorbed: absorbed, policy: attributes)
         try db.execute(sql: "UPDATE members SET merged_into = ? WHERE id = ?", arguments: [survivor, absorbed])
-        try moveTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed)
+        try keepingSnapshotsCurrent(survivor, absorbed) { try moveTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed) }
         return mergeID
     }
 
@@ -131,6 +131,22 @@ public struct IdentityMerger {
                 """,
             arguments: [now, absorbed])
         try db.execute(sql: "DELETE FROM member_tags WHERE member_id = ?", arguments: [absorbed])
+    }
+
+    /// Runs `body`, which changes the two members' live tags outside a run,
+    /// and moves each tag's snapshot count by as much, so the next run stays
+    /// incremental (the members are in the change log and are re-evaluated).
+    func keepingSnapshotsCurrent(_ a: Int64, _ b: Int64, _ body: () throws -> Void) throws {
+        let sql = "SELECT tag_id, count(*) FROM member_tags WHERE member_id IN (?, ?) GROUP BY tag_id"
+        let before = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: sql, arguments: [a, b]).map { ($0[0] as Int64, $0[1] as Int) })
+        try body()
+        let after = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: sql, arguments: [a, b]).map { ($0[0] as Int64, $0[1] as Int) })
+        for tag in Set(before.keys).union(after.keys) {
+            let delta = (after[tag] ?? 0) - (before[tag] ?? 0)
+            guard delta != 0 else { continue }
+            try db.execute(
+                sql: "UPDATE feature_snapshots SET stats = CAST(CAST(stats AS INTEGER) + ? AS TEXT) WHERE tag_id = ?", arguments: [delta, tag])
+        }
     }
 
     /// The member's attribute columns as a JSON object (restored by a split).

@@ -56,7 +56,7 @@ public enum IdentityNormalizer: Sendable, Hashable, CustomStringConvertible {
             if digits.hasPrefix("00") { return "+" + digits.dropFirst(2) }
             if digits.isEmpty { return "" }
             if digits.hasPrefix("0") { digits.removeFirst() }
-            return "+" + code + digits
+            return digits.isEmpty ? "" : "+" + code + digits
         }
     }
 }

@@ -28,8 +28,9 @@ public struct OrderInput: Sendable, Hashable {
     public init(
         member: String, ts: Int64, amount: Double = 0, channel: String? = nil,
         category: String? = nil, product: String? = nil, isNewProduct: Bool = false,
-        coupon: String? = nil, paid: Bool = true, key: String? = nil
+        coupon: String? = nil, paid: Bool = true, key: String? = nil, identities: [String: String] = [:]
     ) {
+        self.identities = identities
         self.member = member
         self.ts = ts
         self.amount = amount
