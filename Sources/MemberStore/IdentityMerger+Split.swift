@@ -13,10 +13,14 @@ extension IdentityMerger {
         public var rows: Int
     }
 
-    /// The newest merge into `member` that is not undone (or merge `id`, which must be one into or of it).
+    /// The merge that absorbed `member` or, for a live member, the newest
+    /// merge into it, that is not undone (or merge `id`, which must be one into or of it).
     public func mergeToSplit(member: Int64, id: Int64?) throws -> (id: Int64, survivor: Int64, absorbed: Int64) {
         let sql = id == nil
-            ? "SELECT id, survivor, absorbed FROM merges WHERE survivor = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1"
+            ? """
+            SELECT id, survivor, absorbed FROM merges WHERE undone_at IS NULL AND (absorbed = ?1 OR (survivor = ?1 AND NOT EXISTS \
+            (SELECT 1 FROM members WHERE id = ?1 AND merged_into IS NOT NULL))) ORDER BY absorbed = ?1 DESC, id DESC LIMIT 1
+            """
             : "SELECT id, survivor, absorbed FROM merges WHERE (survivor = ? OR absorbed = ?) AND id = ? AND undone_at IS NULL"
         let arguments: StatementArguments = id.map { [member, member, $0] } ?? [member]
         guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else {

@@ -62,9 +62,7 @@ public struct IdentityMerges: Sendable {
         let outcome = try Governance.write(pool) { db -> (Int64, String, String) in
             try Users.authorize(actor, needs: .approver, action: "identity_split", tag: nil, in: db)
             let merger = IdentityMerger(db: db, now: Int64(now.timeIntervalSince1970))
-            let named = try Self.member(member, in: db)
-            let target = try mergeID == nil ? merger.live(named) : named
-            let merge = try merger.mergeToSplit(member: target, id: mergeID)
+            let merge = try merger.mergeToSplit(member: try Self.member(member, in: db), id: mergeID)
             let result = try merger.split(mergeID: merge.id, actor: actor)
             let names = try Self.names([result.survivor, result.absorbed], in: db)
             try AuditLog.append(
