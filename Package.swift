@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "tagd", targets: ["tagd"]),
         .library(name: "TagServer", targets: ["TagServer"]),
         .library(name: "TagEngine", targets: ["TagEngine"]),
+        .library(name: "TagDemo", targets: ["TagDemo"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MemberStore", targets: ["MemberStore"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(name: "TagDemo", dependencies: ["MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TagServer",
             dependencies: [
@@ -51,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "tagd",
             dependencies: [
-                "TagServer", "TagEngine", "MemberStore",
+                "TagServer", "TagEngine", "TagDemo", "MemberStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -60,7 +62,7 @@ let package = Package(
         .testTarget(name: "MemberStoreTests", dependencies: ["MemberStore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TagEngineTests",
-            dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TagEngine", "TagDemo", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "tagdTests", dependencies: ["tagd"]),
         .testTarget(

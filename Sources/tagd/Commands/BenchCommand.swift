@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import MemberStore
+import TagDemo
 import TagEngine
 
 struct BenchCommand: ParsableCommand {
