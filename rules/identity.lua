@@ -7,7 +7,7 @@ return identity {
 
   -- Channels that link accounts, highest priority first: a record naming
   -- several members is stored against the one its best key found.
-  keys = { "wechat_unionid", "phone", "email", "taobao", "jd" },
+  keys = { "wechat_unionid", "phone", "email", "taobao", "jd", "wechat_openid", "store_card" },
 
   -- How values are made comparable before they are stored and matched.
   -- Built-ins: "as_given" (the default), "trim", "lower", "email"
@@ -20,7 +20,7 @@ return identity {
 
   -- A member holds at most this many values of a channel: a second,
   -- different phone never merges two members by itself.
-  limits = { phone = 1, wechat_unionid = 1, taobao = 1, jd = 1 },
+  limits = { phone = 1, wechat_unionid = 1, taobao = 1, jd = 1, wechat_openid = 1, store_card = 1 },
 
   -- Placeholders that many people type: never a reason to merge.
   -- Written as people type them; normalised like the values above.

@@ -19,11 +19,14 @@ extension IngestWriter {
             origin = named.origin
         }
         let values = try normalized(identities)
-        for (channel, value) in values where policy == nil || policy?.priority(of: channel) != nil {
-            if let owner = try owner(channel, value), !matches.contains(owner) { matches.append(owner) }
+        // Merge keys link members; any other channel only names its member.
+        var named: [Int64] = []
+        for (channel, value) in values {
+            guard let owner = try owner(channel, value), !matches.contains(owner), !named.contains(owner) else { continue }
+            if policy == nil || policy?.priority(of: channel) != nil { matches.append(owner) } else { named.append(owner) }
         }
         var target: Int64
-        if let first = matches.first {
+        if let first = matches.first ?? named.first {
             target = first
         } else {
             guard let (channel, value) = values.first else {
@@ -31,7 +34,10 @@ extension IngestWriter {
             }
             target = try createMember(named: channel + ":" + value)
         }
-        for other in matches.dropFirst() { target = try link(target, other) }
+        for other in matches.dropFirst() where other != target { target = try link(target, other) }
+        for other in named where other != target {
+            try conflict(target, other, channel: "*", reason: "the record names two members, one by a channel that is not a merge key; not merged")
+        }
         try attach(values, to: target)
         return (target, origin)
     }

@@ -14,18 +14,7 @@ extension IngestWriter {
         let id: Int64
         if let (existing, _) = try existingMember(for: externalID) {
             id = existing
-            let update = statements.updateMember
-            update.reset()
-            update.bind(1, member.channel)
-            update.bind(2, member.registeredAt)
-            update.bind(3, member.gender)
-            update.bind(4, member.region)
-            update.bind(5, member.birthday)
-            update.bind(6, member.level)
-            update.bind(7, member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs))
-            update.bind(8, now)
-            update.bind(9, existing)
-            try update.execute()
+            try update(existing, with: member)
             count { $0.updated += 1 }
         } else {
             let insert = statements.insertMember
@@ -66,6 +55,13 @@ extension IngestWriter {
     private func writeResolved(_ member: MemberInput) throws {
         let before = counts.createdMembers
         let (id, _) = try resolve(externalID: member.externalID, identities: member.identities)
+        try update(id, with: member)
+        if counts.createdMembers > before { count { $0.inserted += 1 } } else { count { $0.updated += 1 } }
+        lastWritten = id
+    }
+
+    /// Updates member `id`'s non-nil fields and merges its `attrs`.
+    private func update(_ id: Int64, with member: MemberInput) throws {
         let update = statements.updateMember
         update.reset()
         update.bind(1, member.channel)
@@ -78,8 +74,6 @@ extension IngestWriter {
         update.bind(8, now)
         update.bind(9, id)
         try update.execute()
-        if counts.createdMembers > before { count { $0.inserted += 1 } } else { count { $0.updated += 1 } }
-        lastWritten = id
     }
 
     /// Inserts an order (ignored as a duplicate if its key is already stored).

@@ -4,7 +4,8 @@ import Foundation
 /// store card) and the known truth of which accounts are whose, for the
 /// ONE-ID benchmark and tests. Accounts carry what their channel knows:
 /// the channel's own account id, and some of the person's phone (typed in
-/// several formats), e-mail and WeChat unionid. Built in: about 2 % of
+/// several formats), e-mail and WeChat unionid (some accounts share
+/// nothing with the person's others: no rule can link them). Built in: about 2 % of
 /// accounts type a placeholder phone (`13800000000`, blocked by the
 /// shipped identity rules), and one pair of people in 500 share an e-mail
 /// (a family), so resolution cannot be perfect.
@@ -79,10 +80,11 @@ public struct IdentityPeople: Sendable {
                     if random.unit() < 0.5 { identities.append(("email", random.unit() < 0.3 ? email.uppercased() : email)) }
                 case 2:
                     identities.append(("wechat_unionid", unionid))
-                    if random.unit() < 0.5 { identities.append(("phone", typedPhone)) }
+                    if random.unit() < 0.7 { identities.append(("phone", typedPhone)) }
                 default:
                     identities.append(("phone", typedPhone))
                     if random.unit() < 0.3 { identities.append(("email", email)) }
+                    if random.unit() < 0.4 { identities.append(("wechat_unionid", unionid)) }
                 }
                 let object = identities.map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",")
                 let registered = asOf - 86_400 * Int64(30 + random.below(2_000))

@@ -191,4 +191,25 @@ struct IdentityTests {
         let audit = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_log WHERE tag = 'identity'") }
         #expect(audit == ["propose", "approve"])
     }
+
+    @Test func thePlanPreviewsWhatResolveThenApplies() throws {
+        let store = try TestStore()
+        // Stored before any rules: one phone typed two ways, a placeholder shared by two strangers.
+        _ = try store.store.ingest(members: [
+            MemberInput(externalID: "p1", identities: ["phone": "13800138001"]),
+            MemberInput(externalID: "p2", identities: ["phone": "+86 138 0013 8001"]),
+            MemberInput(externalID: "q1", identities: ["phone": "13800000000"]),
+            MemberInput(externalID: "q2", identities: ["phone": "138-0000-0000"]),
+        ])
+        let plan = try store.pool.read { db in try IdentityPlan.make(try Self.policy(), in: db) }
+        #expect(plan.merges == 1)
+        #expect(plan.clusters.map(\.sample) == [["p1", "p2"]])
+        #expect(plan.blocked == 2)
+        #expect(try Self.liveMembers(store).count == 4)  // a plan writes nothing
+        try store.write("identity.lua", Self.rules)
+        try store.approve("identity")
+        let done = try IdentityMerges(pool: store.pool).resolve(try #require(try IdentityRules.live(in: store.pool)), actor: "bob")
+        #expect(done == 1)
+        #expect(try Self.liveMembers(store) == ["p1", "q1", "q2"])
+    }
 }

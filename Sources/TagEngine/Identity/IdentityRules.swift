@@ -59,7 +59,8 @@ public enum IdentityRules {
 }
 
 extension RuleSummary {
-    init(identity policy: IdentityPolicy, owner: String) {
+    /// The summary of the identity rules file (name `identity`, the keys as its features).
+    public init(identity policy: IdentityPolicy, owner: String) {
         name = IdentityRules.name
         title = "Identity rules"
         category = "identity"

@@ -62,8 +62,15 @@ struct IngestRoutes {
                 let writer = try IngestWriter(db: db)
                 writer.policy = policy
                 var members: Set<Int64> = []
-                for record in records {
-                    try writer.write(record)
+                for (index, record) in records.enumerated() {
+                    do {
+                        try writer.write(record)
+                    } catch let problem as FieldError {
+                        // Found only when resolving (all identities blocked): nothing of the body is stored.
+                        throw APIError.badRequest(
+                            "record \(index) is invalid; nothing was stored",
+                            errors: [.init(index: index, field: problem.field, reason: problem.reason)])
+                    }
                     if let member = writer.lastWritten { members.insert(member) }
                 }
                 // A later record may have merged an earlier one's member away.

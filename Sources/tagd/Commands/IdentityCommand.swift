@@ -101,6 +101,8 @@ struct IdentityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What the identity rules file's current content would merge among the stored members; writes nothing.")
         @Flag(help: "Plan the live (approved) rules instead of the file.") var live = false
+        @Flag(help: "Skip the tag impact (a run of the live tags on a copy of the store).") var noTags = false
+        @Option(help: "As-of of the impact run (default: the newest run's).") var asOf: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: StoreOptions
 
@@ -108,8 +110,15 @@ struct IdentityCommand: ParsableCommand {
             let store = try options.open()
             let policy = try IdentityCommand.policy(options, store: store, live: live)
             let plan = try store.pool.read { db in try IdentityPlan.make(policy, in: db) }
-            if json { return try Console.json(IdentityPlanSummary(plan)) }
-            print(IdentityPlanSummary(plan).text)
+            var summary = IdentityPlanSummary(plan)
+            if !noTags, plan.merges > 0 {
+                Console.progress("running the live tags on a copy of the store with the merges applied...")
+                summary.tags = try IdentityPlan.impact(
+                    of: policy, pool: store.pool, asOf: try asOf.map { try AsOf.parse($0) }, pluginsDirectory: options.pluginsURL)
+                Console.progress("", final: false)
+            }
+            if json { return try Console.json(summary) }
+            print(summary.text)
         }
     }
 

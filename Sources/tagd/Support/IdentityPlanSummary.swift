@@ -15,6 +15,8 @@ struct IdentityPlanSummary: Encodable {
     var largest: [Cluster]
     var candidates: Int
     var blockedValues: Int
+    /// How each live tag and segment would change (a run on a copy of the store).
+    var tags: [IdentityPlan.TagImpact] = []
 
     init(_ plan: IdentityPlan) {
         members = plan.members
@@ -34,6 +36,13 @@ struct IdentityPlanSummary: Encodable {
         if !largest.isEmpty {
             var table = TextTable("LARGEST CLUSTERS", "SURVIVOR", "MEMBERS (sample)")
             for c in largest { table.add(String(c.size), c.survivor, c.sample.joined(separator: ", ")) }
+            lines.append(table.rendered)
+        }
+        if !tags.isEmpty {
+            var table = TextTable("TAG", "HOLDERS NOW", "AFTER", "GAINED", "LOST", "CHANGED")
+            for t in tags {
+                table.add(t.tag, Console.count(t.before), Console.count(t.after), Console.count(t.gained), Console.count(t.lost), Console.count(t.changed))
+            }
             lines.append(table.rendered)
         }
         return lines.joined(separator: "\n")
