@@ -149,8 +149,11 @@ extension IngestWriter {
                 continue
             }
             if let limit = policy?.limits[channel] {
-                let held = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM identities WHERE member_id = ? AND channel = ?", arguments: [target, channel]) ?? 0
+                let count = statements.countIdentities
+                count.reset()
+                count.bind(1, target)
+                count.bind(2, channel)
+                let held = try Int.fetchOne(count.statement) ?? 0
                 if held >= limit {
                     try conflict(target, nil, channel: channel, reason: "the member already holds \(held) \(channel) (limit \(limit)); not added")
                     continue

@@ -10,6 +10,7 @@ extension IngestWriter {
         let upsertIdentity: RawStatement
         let selectIdentity: RawStatement
         let insertIdentity: RawStatement
+        let countIdentities: RawStatement
         let insertOrder: RawStatement
         let insertEvent: RawStatement
 
@@ -17,6 +18,7 @@ extension IngestWriter {
             selectMember = try db.cachedStatement(sql: "SELECT id, merged_into FROM members WHERE external_id = ?")
             selectIdentity = try RawStatement(db.makeStatement(sql: "SELECT member_id FROM identities WHERE channel = ? AND external_id = ?"))
             insertIdentity = try RawStatement(db.makeStatement(sql: "INSERT INTO identities(channel, external_id, member_id) VALUES (?, ?, ?)"))
+            countIdentities = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM identities WHERE member_id = ? AND channel = ?"))
             insertBareMember = try db.cachedStatement(
                 sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?)")
             insertMember = try RawStatement(db.makeStatement(
