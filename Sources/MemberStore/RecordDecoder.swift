@@ -7,10 +7,14 @@
 ///   (JSON object channel -> id). Extras named `id_<channel>` are identities,
 ///   other extras go into `attrs` (CSV extras are stored as strings).
 /// - orders: `id` (idempotency key), `member`, `ts` (required), `amount`,
-///   `channel`, `category`, `product`, `is_new_product`, `coupon`, `paid`.
-///   Orders have no JSON column, so extras are **errors** listing these names.
+///   `channel`, `category`, `product`, `is_new_product`, `coupon`, `paid`,
+///   `identities`, `id_<channel>`. Orders have no JSON column, so other
+///   extras are **errors** listing these names.
 /// - events: `id`, `member`, `ts`, `type` (required), `category`, `keyword`,
-///   `props` (JSON object). Extras go into `props`.
+///   `props` (JSON object), `identities`, `id_<channel>`. Extras go into `props`.
+///
+/// Every kind may name its member by channel identities instead of
+/// `member` (resolved when written, see ``IngestWriter``).
 ///
 /// Empty CSV cells and JSON `null` count as absent. Unquoted CSV cells (and
 /// the cells of ``decode(_:)-([String:String])``) are trimmed of spaces and
