@@ -144,4 +144,19 @@ struct IdentityMergeTests {
         let spend = try store.values("spend")
         #expect(spend == ["a": "200", "b": "27", "c": "40"], "\(spend)")
     }
+
+    @Test func thePlanShowsHowTagsWouldChangeWithoutTouchingTheStore() throws {
+        let (store, segments) = try store()
+        _ = try store.store.ingest(members: [MemberInput(externalID: "a", identities: ["phone": "138 0013 8001"])])
+        _ = try runAll(store, segments)
+        let before = try store.values("spend")
+        let policy = try IdentityTests.policy()
+        let impact = try IdentityPlan.impact(
+            of: policy, pool: store.pool, pluginsDirectory: store.rules.deletingLastPathComponent().appendingPathComponent("plugins"))
+        let spend = try #require(impact.first { $0.tag == "spend" })
+        #expect(spend.before == 3 && spend.after == 2, "\(spend)")
+        #expect(spend.changed == 1)  // b now holds a's orders too
+        #expect(try store.values("spend") == before)
+        #expect(try IdentityTests.liveMembers(store).count == 4)
+    }
 }
