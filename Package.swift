@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "tagd", targets: ["tagd"]),
         .library(name: "TagServer", targets: ["TagServer"]),
         .library(name: "TagEngine", targets: ["TagEngine"]),
+        .library(name: "TagDemo", targets: ["TagDemo"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MemberStore", targets: ["MemberStore"]),
         .library(name: "CustomerBase", targets: ["CustomerBase"]),
@@ -37,6 +38,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(name: "TagDemo", dependencies: ["MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TagServer",
             dependencies: [
@@ -53,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "tagd",
             dependencies: [
-                "TagServer", "TagEngine", "MemberStore", "CustomerBase",
+                "TagServer", "TagEngine", "TagDemo", "MemberStore", "CustomerBase",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -63,7 +65,7 @@ let package = Package(
         .testTarget(name: "MemberStoreTests", dependencies: ["MemberStore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TagEngineTests",
-            dependencies: ["TagEngine", "MemberStore", "LuaHost", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TagEngine", "TagDemo", "MemberStore", "LuaHost", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "tagdTests", dependencies: ["tagd"]),
         .testTarget(

@@ -26,7 +26,10 @@ final class CSVLayout {
                 extras.append((name, index))
             }
         }
-        let missing = InputField.required(for: kind).filter { columns[$0.rawValue] < 0 }.map(\.name)
+        let namesMember =
+            columns[InputField.identities.rawValue] >= 0 || extras.contains { InputField.isIdentityColumn($0.name) }
+        let missing = InputField.required(for: kind).filter { columns[$0.rawValue] < 0 && !($0 == .member && namesMember) }
+            .map(\.name)
         if !missing.isEmpty {
             throw ImportError(file: file, line: line, reason: .missingColumns(missing, header: header))
         }

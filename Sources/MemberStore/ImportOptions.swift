@@ -39,6 +39,8 @@ public struct ImportOptions: Sendable {
     /// ends cannot pull the whole file into memory. A longer one stops the
     /// import (also with ``skipBad``: there is no safe place to resume).
     public var maxRecordBytes = 16 << 20
+    /// The identity rules records are resolved by (`nil`: identities matched as given, never merging).
+    public var identityPolicy: IdentityPolicy?
 
     /// Creates options; every parameter has the default described above.
     public init(skipBad: Bool = false, format: ImportFormat? = nil, progressEvery: Int = 50_000) {

@@ -12,6 +12,8 @@ public struct ImportSummary: Sendable, CustomStringConvertible {
     public var rowsRead: Int
     /// What was written.
     public var counts: IngestCounts
+    /// The first identity conflicts (``IngestCounts/conflicts`` counts all).
+    public var conflicts: [IdentityConflict] = []
     /// Rows skipped as invalid (only with `skipBad`).
     public var badRowCount: Int
     /// The errors of the first ``ImportOptions/maxReportedErrors`` bad rows.
@@ -33,6 +35,9 @@ public struct ImportSummary: Sendable, CustomStringConvertible {
         var text = "imported \(Self.grouped(imported)) \(kind) from \(file) in \(String(format: "%.2f", seconds)) s"
         text += " (\(Self.grouped(Self.roundedRate(rate))) rows/s); \(Self.grouped(membersCreated)) members created"
         if duplicates > 0 { text += "; \(Self.grouped(duplicates)) duplicates ignored" }
+        if counts.merges > 0 { text += "; \(Self.grouped(counts.merges)) members merged" }
+        if counts.conflicts > 0 { text += "; \(Self.grouped(counts.conflicts)) identity conflicts" }
+        if counts.blockedIdentities > 0 { text += "; \(Self.grouped(counts.blockedIdentities)) blocked identities dropped" }
         text += "; \(Self.grouped(badRowCount)) bad row\(badRowCount == 1 ? "" : "s")"
         return text
     }

@@ -51,9 +51,10 @@ public struct Importer: Sendable {
         do {
             // Throwing out of the transaction rolls the whole file back.
             session = try store.bulkWrite { db in
+                let writer = try IngestWriter(db: db)
+                writer.policy = options.identityPolicy
                 let session = try ImportSession(
-                    file: file, options: options, writer: IngestWriter(db: db), totalBytes: totalBytes,
-                    start: start, progress: progress)
+                    file: file, options: options, writer: writer, totalBytes: totalBytes, start: start, progress: progress)
                 do {
                     try session.consume(pipe)
                 } catch {
@@ -72,6 +73,7 @@ public struct Importer: Sendable {
         }
         return ImportSummary(
             kind: kind, file: file, format: format, rowsRead: session.rowsRead, counts: session.writer.counts,
+            conflicts: session.writer.conflicts,
             badRowCount: session.badRowCount, badRows: session.badRows,
             seconds: Self.seconds(since: start))
     }

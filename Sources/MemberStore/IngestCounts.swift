@@ -8,8 +8,14 @@ public struct IngestCounts: Sendable, Hashable {
     public var duplicates = 0
     /// New `members` rows, including members auto-created for orders / events.
     public var createdMembers = 0
-    /// Identity rows written (members ingest only).
+    /// Identity rows written.
     public var identities = 0
+    /// Members merged by the identity rules.
+    public var merges = 0
+    /// Identity conflicts (links or identities refused by the rules).
+    public var conflicts = 0
+    /// Identity values dropped as blocked or empty.
+    public var blockedIdentities = 0
 
     /// Creates zero counts.
     public init() {}
@@ -21,5 +27,8 @@ public struct IngestCounts: Sendable, Hashable {
         lhs.duplicates += rhs.duplicates
         lhs.createdMembers += rhs.createdMembers
         lhs.identities += rhs.identities
+        lhs.merges += rhs.merges
+        lhs.conflicts += rhs.conflicts
+        lhs.blockedIdentities += rhs.blockedIdentities
     }
 }

@@ -7,22 +7,14 @@ extension IngestWriter {
     ///
     /// The external id and identity ids are normalised with ``MemberID/normalize(_:)``.
     public func write(_ member: MemberInput) throws {
+        if !member.identities.isEmpty, policy != nil || member.externalID.isEmpty {
+            return try writeResolved(member)
+        }
         let externalID = try Self.checkedID(member.externalID, field: "member")
         let id: Int64
-        if let existing = try existingMemberID(for: externalID) {
+        if let (existing, _) = try existingMember(for: externalID) {
             id = existing
-            let update = statements.updateMember
-            update.reset()
-            update.bind(1, member.channel)
-            update.bind(2, member.registeredAt)
-            update.bind(3, member.gender)
-            update.bind(4, member.region)
-            update.bind(5, member.birthday)
-            update.bind(6, member.level)
-            update.bind(7, member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs))
-            update.bind(8, now)
-            update.bind(9, existing)
-            try update.execute()
+            try update(existing, with: member)
             count { $0.updated += 1 }
         } else {
             let insert = statements.insertMember
@@ -45,6 +37,7 @@ extension IngestWriter {
                 $0.createdMembers += 1
             }
         }
+        lastWritten = id
         for (channel, identity) in member.identities {
             let identity = try Self.checkedID(identity, field: "identities.\(channel)")
             let upsert = statements.upsertIdentity
@@ -57,9 +50,35 @@ extension IngestWriter {
         }
     }
 
+    /// A member named by identities (or any member while identity rules
+    /// are approved): resolved first, then its fields updated.
+    private func writeResolved(_ member: MemberInput) throws {
+        let before = counts.createdMembers
+        let (id, _) = try resolve(externalID: member.externalID, identities: member.identities)
+        try update(id, with: member)
+        if counts.createdMembers > before { count { $0.inserted += 1 } } else { count { $0.updated += 1 } }
+        lastWritten = id
+    }
+
+    /// Updates member `id`'s non-nil fields and merges its `attrs`.
+    private func update(_ id: Int64, with member: MemberInput) throws {
+        let update = statements.updateMember
+        update.reset()
+        update.bind(1, member.channel)
+        update.bind(2, member.registeredAt)
+        update.bind(3, member.gender)
+        update.bind(4, member.region)
+        update.bind(5, member.birthday)
+        update.bind(6, member.level)
+        update.bind(7, member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs))
+        update.bind(8, now)
+        update.bind(9, id)
+        try update.execute()
+    }
+
     /// Inserts an order (ignored as a duplicate if its key is already stored).
     public func write(_ order: OrderInput) throws {
-        let memberID = try memberID(for: order.member)
+        let (memberID, origin) = try resolve(externalID: order.member, identities: order.identities)
         let insert = statements.insertOrder
         insert.reset()
         insert.bind(1, memberID)
@@ -73,13 +92,15 @@ extension IngestWriter {
         insert.bind(9, order.paid)
         insert.bind(10, order.key)
         insert.bind(11, JSONValue.jsonString(of: order.props))
+        insert.bind(12, origin)
         try insert.execute()
+        lastWritten = memberID
         recordInsert()
     }
 
     /// Inserts an event (ignored as a duplicate if its key is already stored).
     public func write(_ event: EventInput) throws {
-        let memberID = try memberID(for: event.member)
+        let (memberID, origin) = try resolve(externalID: event.member, identities: event.identities)
         let insert = statements.insertEvent
         insert.reset()
         insert.bind(1, memberID)
@@ -89,7 +110,9 @@ extension IngestWriter {
         insert.bind(5, event.keyword)
         insert.bind(6, JSONValue.jsonString(of: event.props))
         insert.bind(7, event.key)
+        insert.bind(8, origin)
         try insert.execute()
+        lastWritten = memberID
         recordInsert()
     }
 

@@ -8,11 +8,17 @@ extension IngestWriter {
         let insertMember: RawStatement
         let updateMember: RawStatement
         let upsertIdentity: RawStatement
+        let selectIdentity: RawStatement
+        let insertIdentity: RawStatement
+        let countIdentities: RawStatement
         let insertOrder: RawStatement
         let insertEvent: RawStatement
 
         init(_ db: Database) throws {
-            selectMember = try db.cachedStatement(sql: "SELECT id FROM members WHERE external_id = ?")
+            selectMember = try db.cachedStatement(sql: "SELECT id, merged_into FROM members WHERE external_id = ?")
+            selectIdentity = try RawStatement(db.makeStatement(sql: "SELECT member_id FROM identities WHERE channel = ? AND external_id = ?"))
+            insertIdentity = try RawStatement(db.makeStatement(sql: "INSERT INTO identities(channel, external_id, member_id) VALUES (?, ?, ?)"))
+            countIdentities = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM identities WHERE member_id = ? AND channel = ?"))
             insertBareMember = try db.cachedStatement(
                 sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?)")
             insertMember = try RawStatement(db.makeStatement(
@@ -35,12 +41,12 @@ extension IngestWriter {
             insertOrder = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO orders(member_id, ts, amount, channel, category, product, is_new_product, coupon, \
-                    paid, order_key, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_key) DO NOTHING
+                    paid, order_key, props, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_key) DO NOTHING
                     """))
             insertEvent = try RawStatement(db.makeStatement(
                 sql: """
-                    INSERT INTO events(member_id, ts, type, category, keyword, props, event_key) \
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING
+                    INSERT INTO events(member_id, ts, type, category, keyword, props, event_key, origin_id) \
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING
                     """))
         }
     }

@@ -13,7 +13,20 @@ public final class IngestWriter {
     /// Value written to `created_at` / `updated_at` (epoch seconds).
     public let now: Int64
     /// What this writer has changed so far.
-    public private(set) var counts = IngestCounts()
+    public internal(set) var counts = IngestCounts()
+    /// The identity rules records are resolved by (`nil`: none approved;
+    /// identities are then matched as given and members are never merged).
+    public var policy: IdentityPolicy?
+    /// Who merges are recorded as made by.
+    public var actor = "ingest"
+    /// The first ``conflictReportLimit`` identity conflicts.
+    public internal(set) var conflicts: [IdentityConflict] = []
+    /// The merges this writer made.
+    public internal(set) var mergeIDs: [Int64] = []
+    /// Survivors of those merges (their tags need re-evaluating).
+    public internal(set) var touched: Set<Int64> = []
+    /// The live member the last record written belongs to.
+    public internal(set) var lastWritten: Int64?
 
     private var memberIDs: [String: Int64] = [:]
     /// The most recent member, since exports are often grouped by member.
@@ -42,14 +55,18 @@ public final class IngestWriter {
     /// ``IngestCounts/createdMembers``) when there is none.
     ///
     /// - Throws: ``FieldError`` for an id that breaks ``MemberID``'s rules, or a database error.
+    /// An absorbed member's external id resolves to its survivor.
     public func memberID(for externalID: String) throws -> Int64 {
-        let externalID = try Self.checkedID(externalID, field: "member")
-        if let id = try existingMemberID(for: externalID) { return id }
-        try statements.insertBareMember.execute(arguments: [externalID, now, now])
-        let id = db.lastInsertedRowID
-        remember(externalID, id)
-        counts.createdMembers += 1
-        return id
+        try member(for: externalID, field: "member").member
+    }
+
+    /// The live member a record names (``resolve(externalID:identities:field:)``), for callers that collect them.
+    public func memberID(for record: IngestRecord) throws -> Int64 {
+        switch record {
+        case .member(let m): try resolve(externalID: m.externalID, identities: m.identities).member
+        case .order(let o): try resolve(externalID: o.member, identities: o.identities).member
+        case .event(let e): try resolve(externalID: e.member, identities: e.identities).member
+        }
     }
 
     /// `id` normalised, or a ``FieldError`` naming `field` when it is not a valid id.
@@ -62,16 +79,25 @@ public final class IngestWriter {
         return normalized
     }
 
-    /// The rowid of the member with this (already normalised) external id, if stored.
-    func existingMemberID(for externalID: String) throws -> Int64? {
-        if let last = lastMember, last.externalID == externalID { return last.id }
+    /// The live member with this (already normalised) external id, if
+    /// stored, and the absorbed member the id names when it was merged.
+    func existingMember(for externalID: String) throws -> (member: Int64, origin: Int64?)? {
+        if let last = lastMember, last.externalID == externalID { return (last.id, nil) }
         if let id = memberIDs[externalID] {
             lastMember = (externalID, id)
-            return id
+            return (id, nil)
         }
-        guard let id = try Int64.fetchOne(statements.selectMember, arguments: [externalID]) else { return nil }
+        guard let row = try Row.fetchOne(statements.selectMember, arguments: [externalID]) else { return nil }
+        let id: Int64 = row[0]
+        if (row[1] as Int64?) != nil { return (try IdentityMerger(db: db, now: now).live(id), id) }
         remember(externalID, id)
-        return id
+        return (id, nil)
+    }
+
+    /// Forgets cached ids (after a merge moved members).
+    func forgetMembers() {
+        memberIDs.removeAll(keepingCapacity: true)
+        lastMember = nil
     }
 
     func remember(_ externalID: String, _ id: Int64) {

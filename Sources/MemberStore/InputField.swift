@@ -18,19 +18,26 @@ enum InputField: Int, CaseIterable, Sendable {
     private static let byName: [String: InputField] = Dictionary(
         uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 
-    /// Prefix of member columns holding a channel identity (`id_wechat`).
+    /// Prefix of columns holding a channel identity (`id_wechat`).
     static let identityPrefix = "id_"
 
-    /// The fields of a kind; other columns go to `attrs` / `props`.
+    /// Whether `name` is an `id_<channel>` column.
+    static func isIdentityColumn(_ name: String) -> Bool {
+        name.hasPrefix(identityPrefix) && name.count > identityPrefix.count
+    }
+
+    /// The fields of a kind; `id_<channel>` columns go to `identities`, other
+    /// columns to `attrs` / `props`.
     static func known(for kind: RecordKind) -> [InputField] {
         switch kind {
         case .members: [.member, .channel, .registeredAt, .gender, .region, .birthday, .level, .attrs, .identities]
-        case .orders: [.id, .member, .ts, .amount, .channel, .category, .product, .isNewProduct, .coupon, .paid, .props]
-        case .events: [.id, .member, .ts, .type, .category, .keyword, .props]
+        case .orders: [.id, .member, .ts, .amount, .channel, .category, .product, .isNewProduct, .coupon, .paid, .props, .identities]
+        case .events: [.id, .member, .ts, .type, .category, .keyword, .props, .identities]
         }
     }
 
-    /// The fields a row (and a CSV header) must have.
+    /// The fields a row (and a CSV header) must have (`member` may be
+    /// replaced by channel identities: `identities`, `id_<channel>`).
     static func required(for kind: RecordKind) -> [InputField] {
         switch kind {
         case .members: [.member]

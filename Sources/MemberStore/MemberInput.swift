@@ -4,7 +4,8 @@
 /// is merged into the stored object (JSON merge-patch: a `null` value removes
 /// the key); `identities` are upserted into `identities`.
 public struct MemberInput: Sendable, Hashable {
-    /// The member's external id (`members.external_id`), e.g. the CRM id.
+    /// The member's external id (`members.external_id`), e.g. the CRM id;
+    /// empty when the member is named only by ``identities``.
     public var externalID: String
     /// Acquisition channel.
     public var channel: String?

@@ -24,6 +24,8 @@ public struct MemberRecord: Sendable, Hashable {
     public var createdAt: Int64
     /// Last update time, epoch seconds.
     public var updatedAt: Int64
+    /// When this member was merged into another (ONE-ID): the live survivor's external id.
+    public var mergedInto: String?
 
     /// Creates a member record.
     public init(

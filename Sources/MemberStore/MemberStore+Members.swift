@@ -1,7 +1,8 @@
 import GRDB
 
 extension MemberStore {
-    /// The member with this external id (normalised with ``MemberID/normalize(_:)``), or `nil`.
+    /// The member with this external id (normalised with ``MemberID/normalize(_:)``), or `nil`;
+    /// a member merged into another is returned with ``MemberRecord/mergedInto`` set.
     public func member(externalID: String) throws(StoreError) -> MemberRecord? {
         let externalID = MemberID.normalize(externalID)
         return try read { db in try MemberStore.fetchMember(db, whereSQL: "external_id = ?", externalID) }
@@ -29,7 +30,7 @@ extension MemberStore {
     ) throws -> MemberRecord? {
         let sql = """
             SELECT id, external_id, channel, registered_at, gender, region, birthday, level, attrs, \
-            created_at, updated_at FROM members WHERE \(whereSQL)
+            created_at, updated_at, merged_into FROM members WHERE \(whereSQL)
             """
         guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
         let id: Int64 = row["id"]
@@ -39,6 +40,10 @@ extension MemberStore {
             gender: row["gender"], region: row["region"], birthday: row["birthday"], level: row["level"],
             attrs: (try? JSONValue(parsing: attrsText))?.objectValue ?? [:],
             createdAt: row["created_at"], updatedAt: row["updated_at"])
+        if (row["merged_into"] as Int64?) != nil {
+            let survivor = try IdentityMerger(db: db).live(id)
+            member.mergedInto = try String.fetchOne(db, sql: "SELECT external_id FROM members WHERE id = ?", arguments: [survivor])
+        }
         let identities = try Row.fetchAll(
             db, sql: "SELECT channel, external_id FROM identities WHERE member_id = ?", arguments: [id])
         for identity in identities {

@@ -36,6 +36,9 @@ extension MemberStore {
         migrator.registerMigration("v9-order-columns") { db in
             try db.execute(sql: schemaV9)
         }
+        migrator.registerMigration("v9-one-id") { db in
+            try db.execute(sql: schemaV9OneID)
+        }
         return migrator
     }
 

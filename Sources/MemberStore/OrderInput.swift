@@ -1,6 +1,6 @@
 /// One order row to insert into `orders`.
 public struct OrderInput: Sendable, Hashable {
-    /// The buying member's external id; unknown members are created.
+    /// The buying member's external id (empty when named only by ``identities``); unknown members are created.
     public var member: String
     /// Order time, epoch seconds UTC.
     public var ts: Int64
@@ -24,13 +24,17 @@ public struct OrderInput: Sendable, Hashable {
     /// Idempotency key (`orders.order_key`, the `id` column of an import):
     /// a second order with the same key is ignored and counted as a duplicate.
     public var key: String?
+    /// Channel identities naming the member (channel -> id), resolved by the identity rules.
+    public var identities: [String: String] = [:]
 
     /// Creates an order input.
     public init(
         member: String, ts: Int64, amount: Double = 0, channel: String? = nil,
         category: String? = nil, product: String? = nil, isNewProduct: Bool = false,
-        coupon: String? = nil, paid: Bool = true, key: String? = nil, props: [String: JSONValue] = [:]
+        coupon: String? = nil, paid: Bool = true, key: String? = nil, props: [String: JSONValue] = [:],
+        identities: [String: String] = [:]
     ) {
+        self.identities = identities
         self.member = member
         self.ts = ts
         self.amount = amount

@@ -1,6 +1,7 @@
 extension RecordDecoder {
     func decodeMember<Row>(_ reader: inout FieldReader<Row>) -> MemberInput {
-        var member = MemberInput(externalID: reader.requiredText(.member, asID: true))
+        let identities = decodeIdentities(&reader)
+        var member = MemberInput(externalID: memberID(&reader, identities: identities), identities: identities)
         member.channel = reader.text(.channel)
         member.registeredAt = reader.timestamp(.registeredAt)
         member.gender = reader.text(.gender)
@@ -14,26 +15,38 @@ extension RecordDecoder {
         }
         member.level = reader.int(.level)
         member.attrs = reader.object(.attrs) ?? [:]
-        for (channel, value) in reader.object(.identities) ?? [:] {
-            if let id = reader.id(.json(value), field: "identities.\(channel)") {
-                member.identities[channel] = id
-            }
-        }
         var extras: [(String, RawValue)] = []
         reader.row.forEachExtra { extras.append(($0, $1)) }
-        for (name, raw) in extras {
-            if name.hasPrefix(InputField.identityPrefix), name.count > InputField.identityPrefix.count {
-                let channel = String(name.dropFirst(InputField.identityPrefix.count))
-                if let id = reader.id(raw, field: name) { member.identities[channel] = id }
-            } else if let value = reader.json(raw, field: name) {
-                member.attrs[name] = value
-            }
+        for (name, raw) in extras where !InputField.isIdentityColumn(name) {
+            if let value = reader.json(raw, field: name) { member.attrs[name] = value }
         }
         return member
     }
 
+    /// Channel identities from the `identities` object and `id_<channel>` columns.
+    func decodeIdentities<Row>(_ reader: inout FieldReader<Row>) -> [String: String] {
+        var identities: [String: String] = [:]
+        for (channel, value) in reader.object(.identities) ?? [:] {
+            if let id = reader.id(.json(value), field: "identities.\(channel)") { identities[channel] = id }
+        }
+        var extras: [(String, RawValue)] = []
+        reader.row.forEachExtra { extras.append(($0, $1)) }
+        for (name, raw) in extras where InputField.isIdentityColumn(name) {
+            if let id = reader.id(raw, field: name) { identities[String(name.dropFirst(InputField.identityPrefix.count))] = id }
+        }
+        return identities
+    }
+
+    /// The `member` id, which may be absent when channel identities name the member.
+    func memberID<Row>(_ reader: inout FieldReader<Row>, identities: [String: String]) -> String {
+        if identities.isEmpty || reader.row.value(.member) != nil { return reader.requiredText(.member, asID: true) }
+        return ""
+    }
+
     func decodeOrder<Row>(_ reader: inout FieldReader<Row>) -> OrderInput {
-        var order = OrderInput(member: reader.requiredText(.member, asID: true), ts: reader.requiredTimestamp(.ts))
+        let identities = decodeIdentities(&reader)
+        var order = OrderInput(member: memberID(&reader, identities: identities), ts: reader.requiredTimestamp(.ts))
+        order.identities = identities
         order.amount = reader.double(.amount) ?? 0
         order.channel = reader.text(.channel)
         order.category = reader.text(.category)
@@ -45,22 +58,24 @@ extension RecordDecoder {
         order.props = reader.object(.props) ?? [:]
         var extras: [(String, RawValue)] = []
         reader.row.forEachExtra { extras.append(($0, $1)) }
-        for (name, raw) in extras {
+        for (name, raw) in extras where !InputField.isIdentityColumn(name) {
             if let value = reader.json(raw.numberIfDecimal, field: name) { order.props[name] = value }
         }
         return order
     }
 
     func decodeEvent<Row>(_ reader: inout FieldReader<Row>) -> EventInput {
+        let identities = decodeIdentities(&reader)
         var event = EventInput(
-            member: reader.requiredText(.member, asID: true), ts: reader.requiredTimestamp(.ts), type: reader.requiredText(.type))
+            member: memberID(&reader, identities: identities), ts: reader.requiredTimestamp(.ts), type: reader.requiredText(.type))
+        event.identities = identities
         event.category = reader.text(.category)
         event.keyword = reader.text(.keyword)
         event.props = reader.object(.props) ?? [:]
         event.key = reader.text(.id)
         var extras: [(String, RawValue)] = []
         reader.row.forEachExtra { extras.append(($0, $1)) }
-        for (name, raw) in extras {
+        for (name, raw) in extras where !InputField.isIdentityColumn(name) {
             if let value = reader.json(raw, field: name) { event.props[name] = value }
         }
         return event

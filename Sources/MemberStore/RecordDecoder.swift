@@ -8,11 +8,15 @@
 ///   other extras go into `attrs` (CSV extras are stored as strings).
 /// - orders: `id` (idempotency key), `member`, `ts` (required), `amount`,
 ///   `channel`, `category`, `product`, `is_new_product`, `coupon`, `paid`,
-///   `props` (JSON object). Extras are custom columns and go into `props`;
+///   `props` (JSON object), `identities`, `id_<channel>`. Other extras are
+///   custom columns and go into `props`;
 ///   a CSV cell holding a plain decimal number (`3`, `2.50`, not `007`) is
 ///   stored as a number, any other cell as text.
 /// - events: `id`, `member`, `ts`, `type` (required), `category`, `keyword`,
-///   `props` (JSON object). Extras go into `props`.
+///   `props` (JSON object), `identities`, `id_<channel>`. Extras go into `props`.
+///
+/// Every kind may name its member by channel identities instead of
+/// `member` (resolved when written, see ``IngestWriter``).
 ///
 /// Empty CSV cells and JSON `null` count as absent. Unquoted CSV cells (and
 /// the cells of ``decode(_:)-([String:String])``) are trimmed of spaces and

@@ -11,6 +11,6 @@ struct Tagd: AsyncParsableCommand {
             ApproveCommand.self, RunCommand.self, MemberCommand.self, TagCommand.self, DemoCommand.self,
             ServeCommand.self, BenchCommand.self, UserCommand.self, TokenCommand.self, SegmentCommand.self, OutboxCommand.self, SettingCommand.self, ProposeCommand.self, RejectCommand.self,
             RetireCommand.self, RestoreCommand.self, DueCommand.self, ReviewCommand.self, PendingCommand.self, HistoryCommand.self, AuditCommand.self, LoadTestCommand.self,
-            QueryCommand.self, CancelCommand.self, BacktestCommand.self,
+            QueryCommand.self, CancelCommand.self, BacktestCommand.self, IdentityCommand.self,
         ])
 }

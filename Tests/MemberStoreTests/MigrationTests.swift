@@ -29,7 +29,7 @@ import Testing
         let orderColumns: [String] = try test.store.pool.read { db in try db.columns(in: "orders").map(\.name) }
         #expect(orderColumns == [
             "id", "member_id", "ts", "amount", "channel", "category", "product", "is_new_product", "coupon", "paid",
-            "order_key", "props",
+            "order_key", "props", "origin_id",
         ])
         // v9: covering `ts` indexes replace v8's.
         #expect(indexes.contains("orders_ts_member") && indexes.contains("events_ts_member"))

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TagDemo
 import TagEngine
 
 /// Tests of `DemoGenerator` against temporary stores created from the

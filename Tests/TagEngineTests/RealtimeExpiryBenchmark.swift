@@ -3,6 +3,7 @@ import GRDB
 import LuaHost
 import Testing
 
+import TagDemo
 @testable import TagEngine
 
 /// The cost and lag of realtime expiry over demo data; runs only with

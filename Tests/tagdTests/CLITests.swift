@@ -263,4 +263,47 @@ struct CLITests {
         #expect(again.out.contains("\"kind\" : \"incremental\""))
         #expect(again.out.contains("\"evaluated\" : 0"), "\(again.out)")
     }
+
+    @Test func aMergeKilledMidwayLeavesBothMembersOrTheMergedOne() throws {
+        #expect(try tagd("init").status == 0)
+        // "big" comes first (the survivor); "small" has the many orders that must move.
+        let orders = ["big,2024-01-05,7"] + (0..<150_000).map { "small,2024-01-\(10 + $0 % 15),\($0 % 50 + 1)" }
+        try write("orders.csv", "member,ts,amount\n" + orders.joined(separator: "\n") + "\n")
+        #expect(try tagd("import", "orders", "orders.csv").status == 0)
+        try write("rules/spend.lua", """
+            return tag "spend" { title = "S", category = "t/s", owner = "crm", kind = "score", refresh = "daily",
+              features = { spend = sum("orders.amount") }, evaluate = function(m) return m.spend end }
+            """)
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        #expect(try tagd("setting", "four_eyes", "off").status == 0)
+        #expect(try tagd("approve", "spend").status == 0)
+        #expect(try tagd("run", "--as-of", "2024-02-01").status == 0)
+        let total = (0..<150_000).reduce(7) { $0 + $1 % 50 + 1 }
+        for delay in [0.05, 0.3, 0.8] {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = ["identity", "merge", "big", "small", "--as-of", "2024-02-01"]
+            process.currentDirectoryURL = dir
+            process.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // Either both members as they were, or the merged one: never orders split between them.
+            let merged = try tagd("identity", "history", "big").out.contains("small")
+            #expect(try tagd("run", "--as-of", "2024-02-01").status == 0)
+            let big = try tagd("member", "big", "--json").out
+            if merged {
+                #expect(big.contains("\"value\" : \"\(total)\""), "\(big)")
+                #expect(try tagd("member", "small").out.contains("was merged into big"))
+                #expect(try tagd("identity", "split", "small", "--as-of", "2024-02-01").status == 0)
+                #expect(try tagd("member", "small", "--json").out.contains("\"value\" : \"\(total - 7)\""))
+            } else {
+                #expect(big.contains("\"value\" : \"7\""), "\(big)")
+                #expect(try tagd("member", "small", "--json").out.contains("\"value\" : \"\(total - 7)\""))
+            }
+        }
+    }
 }

@@ -108,6 +108,13 @@ struct RulePass: @unchecked Sendable {
                 table = table.merging(fresh)
                 moved = true
             }
+            // Members merged into another since the snapshot leave the table (their rows moved to the survivor).
+            let gone = recompute.subtracting(fresh.memberIDs)
+            if !gone.isEmpty, table.memberIDs.contains(where: { gone.contains($0) }) {
+                if previousIDs == nil { previousIDs = table.memberIDs }
+                table = table.removing(gone)
+                moved = true
+            }
         }
         // Day counts move only when the clock does.
         let days = asOf == snapshot.asOf ? [] : recount(&table, specs: specs, asOf: asOf)

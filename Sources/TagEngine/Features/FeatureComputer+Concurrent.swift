@@ -5,7 +5,7 @@ extension FeatureComputer {
     /// Computes every member's features with the plan's queries running side
     /// by side, each on its own reader of `pool` (one core per table scan).
     func computeConcurrently(_ features: Set<FeatureSpec>, pool: DatabasePool) throws -> FeatureTable {
-        let ids = try pool.read { db in try ContiguousArray(Int64.fetchCursor(db, sql: "SELECT id FROM members ORDER BY id")) }
+        let ids = try pool.read { db in try ContiguousArray(Int64.fetchCursor(db, sql: Self.liveMembersSQL)) }
         let queries = FeaturePlan(features: features, asOf: asOf).queries
         let results = Results<FeatureTable>(count: queries.count)
         DispatchQueue.concurrentPerform(iterations: queries.count) { i in

@@ -9,9 +9,11 @@ struct FeatureComputer {
     func compute(_ features: Set<FeatureSpec>, in db: Database, members: [Int64]? = nil) throws -> FeatureTable {
         let ids: ContiguousArray<Int64>
         if let members {
-            ids = ContiguousArray(Set(members).sorted())
+            // A member merged into another (ONE-ID) has no features of its own.
+            let merged = try Self.merged(among: members, in: db)
+            ids = ContiguousArray(Set(members).subtracting(merged).sorted())
         } else {
-            ids = try ContiguousArray(Int64.fetchCursor(db, sql: "SELECT id FROM members ORDER BY id"))
+            ids = try ContiguousArray(Int64.fetchCursor(db, sql: Self.liveMembersSQL))
         }
         var table = FeatureTable(memberIDs: ids, columns: [:])
         for spec in features { table.columns[spec] = FeatureColumn(spec: spec, count: ids.count) }
@@ -23,6 +25,20 @@ struct FeatureComputer {
             }
         }
         return table
+    }
+
+    /// Every live member (not merged into another), in id order.
+    static let liveMembersSQL = "SELECT id FROM members WHERE merged_into IS NULL ORDER BY id"
+
+    /// The members among `ids` that were merged into another.
+    static func merged(among ids: [Int64], in db: Database) throws -> Set<Int64> {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM members WHERE merged_into IS NOT NULL)") == true else { return [] }
+        var merged: Set<Int64> = []
+        for start in stride(from: 0, to: ids.count, by: 5_000) {
+            let list = ids[start..<min(start + 5_000, ids.count)].map(String.init).joined(separator: ",")
+            merged.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM members WHERE merged_into IS NOT NULL AND id IN (\(list))"))
+        }
+        return merged
     }
 
     /// Member index of `id`, advancing `cursor` (both sequences ascend).

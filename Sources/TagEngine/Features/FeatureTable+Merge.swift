@@ -49,6 +49,14 @@ extension FeatureTable {
         return moved
     }
 
+    /// This table without the members `ids`.
+    func removing(_ ids: Set<Int64>) -> FeatureTable {
+        let keep = memberIDs.indices.filter { !ids.contains(memberIDs[$0]) }
+        var table = FeatureTable(memberIDs: ContiguousArray(keep.map { memberIDs[$0] }), columns: [:])
+        for (spec, column) in columns { table.columns[spec] = column.picking(keep) }
+        return table
+    }
+
     /// The index of store id `id`, if the member is in the table.
     func index(of id: Int64) -> Int? {
         var low = 0
@@ -109,6 +117,14 @@ extension FeatureColumn {
             self = fresh
         }
         return changed
+    }
+
+    /// The values at `indexes`, in that order.
+    func picking(_ indexes: [Int]) -> FeatureColumn {
+        switch self {
+        case .numeric(let type, let values): .numeric(type, ContiguousArray(indexes.map { values[$0] }))
+        case .text(let codes, let words): .text(ContiguousArray(indexes.map { codes[$0] }), dictionary: words)
+        }
     }
 
     /// Whether member `i` of `self` and member `j` of `other` hold the same value.

@@ -31,7 +31,7 @@ extension TagRegistry {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT t.id, t.name, v.refresh, v.decided_at, (SELECT max(as_of) FROM runs r WHERE r.tag_id = t.id) AS last_run
-                FROM tags t JOIN tag_versions v ON v.id = t.live_version_id WHERE t.state = 'active' ORDER BY t.name
+                FROM tags t JOIN tag_versions v ON v.id = t.live_version_id WHERE t.state = 'active' AND t.kind <> 'identity' ORDER BY t.name
                 """)
             return rows.map { row in
                 let refresh: String = row["refresh"] ?? ""

@@ -86,6 +86,10 @@ public struct RuleCatalog: Sendable {
         let loader = RuleLoader(lua: lua)
         let plugins = PluginLoader(lua: lua, directory: pluginsDirectory)
         let outcome = Result { () throws(RuleError) -> RuleSummary in
+            if IdentityRules.isIdentityFile(path) {
+                let (policy, owner) = try IdentityRules.load(source: source, file: path, limits: limits)
+                return RuleSummary(identity: policy, owner: owner)
+            }
             let rule = try loader.load(source: source, file: path)
             try Self.checkReach(rule, plugins: plugins)
             try Self.checkRequires(source, file: path)

@@ -59,6 +59,8 @@ public struct RuleSummary: Sendable, Codable, Hashable {
     public var features: [String]
     /// Whether the file declares a segment.
     public var isSegment: Bool
+    /// Whether the file is the identity rules (`rules/identity.lua`).
+    public var isIdentity = false
     /// A segment's reach plugins.
     public var reach: [String]
     /// Tags and segments it reads through `m.tags`.

@@ -69,7 +69,9 @@ extension TagRegistry {
     /// The live (approved) versions of active tags, optionally only `names`.
     public func liveVersions(names: [String]? = nil) throws -> [(tag: TagRecord, version: TagVersionRecord)] {
         try pool.read { db in
-            let tags = try TagRecord.filter(Column("state") == TagState.active.rawValue).order(Column("name")).fetchAll(db)
+            // The identity rules follow the lifecycle but never run as a tag.
+            let tags = try TagRecord.filter(Column("state") == TagState.active.rawValue && Column("kind") != IdentityRules.name)
+                .order(Column("name")).fetchAll(db)
             if let names {
                 let known = Set(tags.map(\.name))
                 for name in names where !known.contains(name) {

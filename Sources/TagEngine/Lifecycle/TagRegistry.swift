@@ -107,7 +107,7 @@ public struct TagRegistry: Sendable {
     private func propose(_ file: RuleFile, summary: RuleSummary, actor: String, now: Int64, in db: Database) throws -> Bool {
         var tag = try TagRecord.filter(Column("name") == summary.name).fetchOne(db)
             ?? TagRecord(
-                id: nil, name: summary.name, kind: summary.isSegment ? "segment" : "tag", state: .proposed, liveVersionId: nil, orphaned: false,
+                id: nil, name: summary.name, kind: summary.isIdentity ? IdentityRules.name : summary.isSegment ? "segment" : "tag", state: .proposed, liveVersionId: nil, orphaned: false,
                 file: file.path, createdAt: now, updatedAt: now)
         if tag.id == nil { try tag.insert(db) } else if tag.file != file.path {
             tag.file = file.path

@@ -84,14 +84,14 @@ public struct CompiledQuery: Sendable {
     /// more than a second pass over the matching ids.
     public let countsInPage: Bool
 
-    /// `SELECT count(*) FROM members m WHERE <condition>`.
-    public var countSQL: String { "SELECT count(*) FROM members m WHERE \(condition)" }
+    /// `SELECT count(*) FROM members m WHERE <condition>` over live members (not merged into another).
+    public var countSQL: String { "SELECT count(*) FROM members m WHERE m.merged_into IS NULL AND (\(condition))" }
 
     /// One page: `m.id, m.external_id, <columns>` of members after the
     /// cursor `?`, in id order, at most `?` rows.
     public var pageSQL: String {
         let values = columns.map { ", \($0.sql)" }.joined()
-        return "SELECT m.id, m.external_id\(values) FROM members m WHERE \(condition) AND m.id > ? ORDER BY m.id LIMIT ?"
+        return "SELECT m.id, m.external_id\(values) FROM members m WHERE m.merged_into IS NULL AND (\(condition)) AND m.id > ? ORDER BY m.id LIMIT ?"
     }
 
     /// ``pageSQL`` that also counts every match (`count(*) OVER ()` over the

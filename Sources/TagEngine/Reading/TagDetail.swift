@@ -42,7 +42,7 @@ extension TagRegistry {
             return TagDetail(
                 overview: try overview(of: tag, in: db), owner: live?.owner, kind: live?.valueKind,
                 approvedBy: live?.decidedBy, approvedAt: live?.decidedAt, holders: values.reduce(0) { $0 + $1.count },
-                members: try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0, values: values, runs: runs,
+                members: try Int.fetchOne(db, sql: "SELECT count(*) FROM members WHERE merged_into IS NULL") ?? 0, values: values, runs: runs,
                 source: live?.source)
         }
     }

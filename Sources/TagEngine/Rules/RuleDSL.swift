@@ -34,6 +34,14 @@ public enum RuleDSL {
                 try declare(declaration, arguments: arguments, in: state)
             }
         }
+        // `identity { ... }` (rules/identity.lua) takes its table directly.
+        lua.register("identity") { state, arguments in
+            guard case .table(var fields) = arguments.first ?? .nil else {
+                throw LuaHostError("identity: expected a table, as in identity { keys = { \"phone\" } }")
+            }
+            fields[marker] = .table(["name": "identity", "line": .integer(Int64(state.location(level: 1)?.line ?? 0)), "declares": "identity"])
+            return [.table(fields)]
+        }
     }
 
     /// `tag "name"` returns a function that takes the body table and marks it

@@ -19,7 +19,7 @@ struct HealthRoutes {
             JSONResponse(try await state.blocking {
                 try state.pool.read { db in
                     Health(
-                        status: "ok", members: try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0,
+                        status: "ok", members: try Int.fetchOne(db, sql: "SELECT count(*) FROM members WHERE merged_into IS NULL") ?? 0,
                         activeTags: try Int.fetchOne(db, sql: "SELECT count(*) FROM tags WHERE state = 'active'") ?? 0,
                         realtimeTags: state.realtime.tags)
                 }

@@ -9,7 +9,10 @@ import TagEngine
 /// stored); then all are written in one transaction, in which realtime tags
 /// are also re-evaluated for the affected members (each rule under a
 /// savepoint, so a failing rule never undoes the ingest); the response
-/// reports what changed.
+/// reports what changed. Records may name their member by channel
+/// identities only (`"identities": {...}`), resolved by the approved
+/// identity rules: merges made and conflicts met are in the response, and
+/// realtime tags of merged members are re-evaluated in the same transaction.
 struct IngestRoutes {
     let state: ServerState
 
@@ -20,6 +23,8 @@ struct IngestRoutes {
         var updated: Int
         var duplicates: Int
         var membersCreated: Int
+        var merges: Int
+        var conflicts: [IdentityConflict]
         var realtime: RealtimeOutcome
     }
 
@@ -50,17 +55,28 @@ struct IngestRoutes {
         }
         guard !records.isEmpty else { throw APIError.badRequest("no records in the body") }
         let now = state.configuration.clock()
-        let (counts, realtime) = try await state.ruleWork { [records] in
+        let policy = try state.identityPolicy.current()
+        let (counts, conflicts, realtime) = try await state.ruleWork { [records] in
             try state.realtime.reloadIfNeeded(at: now)
-            return try state.pool.write { db -> (IngestCounts, RealtimeOutcome) in
+            return try state.pool.write { db -> (IngestCounts, [IdentityConflict], RealtimeOutcome) in
                 let writer = try IngestWriter(db: db)
-                var externalIDs: Set<String> = []
-                for record in records {
-                    try writer.write(record)
-                    externalIDs.insert(record.memberExternalID)
+                writer.policy = policy
+                var members: Set<Int64> = []
+                for (index, record) in records.enumerated() {
+                    do {
+                        try writer.write(record)
+                    } catch let problem as FieldError {
+                        // Found only when resolving (all identities blocked): nothing of the body is stored.
+                        throw APIError.badRequest(
+                            "record \(index) is invalid; nothing was stored",
+                            errors: [.init(index: index, field: problem.field, reason: problem.reason)])
+                    }
+                    if let member = writer.lastWritten { members.insert(member) }
                 }
-                let members = try externalIDs.map { try writer.memberID(for: $0) }
-                return (writer.counts, try state.realtime.evaluate(members: members, at: now, in: db))
+                // A later record may have merged an earlier one's member away.
+                let merger = IdentityMerger(db: db)
+                let live = try Set(members.union(writer.touched).map { try merger.live($0) })
+                return (writer.counts, writer.conflicts, try state.realtime.evaluate(members: Array(live), at: now, in: db))
             }
         }
         state.metrics.ingest(kind: kind.rawValue, records: records.count, seconds: Date().timeIntervalSince(started))
@@ -68,18 +84,7 @@ struct IngestRoutes {
         return JSONResponse(
             Result(
                 received: records.count, inserted: counts.inserted, updated: counts.updated, duplicates: counts.duplicates,
-                membersCreated: counts.createdMembers, realtime: realtime),
+                membersCreated: counts.createdMembers, merges: counts.merges, conflicts: conflicts, realtime: realtime),
             status: .ok)
-    }
-}
-
-extension IngestRecord {
-    /// The external id of the member the record is about.
-    var memberExternalID: String {
-        switch self {
-        case .member(let m): m.externalID
-        case .order(let o): o.member
-        case .event(let e): e.member
-        }
     }
 }

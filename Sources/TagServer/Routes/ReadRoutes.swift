@@ -13,6 +13,8 @@ struct ReadRoutes {
         var attributes: [String: JSONValue]
         var identities: [String: String]
         var tags: [MemberTagValue]
+        /// Set when the requested id was merged into this member.
+        var mergedInto: String?
     }
 
     struct HistoryEntry: Codable, Sendable {
@@ -52,8 +54,13 @@ struct ReadRoutes {
         _ = try await context.require(.operator, for: "read", state: state)
         let raw = try context.parameters.require("id")
         let id = raw.removingPercentEncoding ?? raw
-        guard let member = try await state.blocking({ try state.store.member(externalID: id) }) else {
+        guard var member = try await state.blocking({ try state.store.member(externalID: id) }) else {
             throw APIError.notFound("no member with external id \(id)")
+        }
+        // An absorbed member's id reads the survivor, saying so.
+        if let survivor = member.mergedInto, var live = try await state.blocking({ try state.store.member(externalID: survivor) }) {
+            live.mergedInto = survivor
+            member = live
         }
         return member
     }
@@ -69,7 +76,9 @@ struct ReadRoutes {
         if let region = member.region { attributes["region"] = .string(region) }
         if let birthday = member.birthday { attributes["birthday"] = .string(birthday) }
         if let level = member.level { attributes["level"] = .number(Double(level)) }
-        return JSONResponse(MemberProfile(id: member.externalID, attributes: attributes, identities: member.identities, tags: tags))
+        return JSONResponse(
+            MemberProfile(
+                id: member.externalID, attributes: attributes, identities: member.identities, tags: tags, mergedInto: member.mergedInto))
     }
 
     func history(_ context: TagRequestContext) async throws -> JSONResponse<[HistoryEntry]> {

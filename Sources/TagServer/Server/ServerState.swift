@@ -17,6 +17,8 @@ public final class ServerState: Sendable {
     public let reads = TagReadCounter()
     /// Refused requests, audited in batches by ``StoreMaintenance``.
     public let denials = DenialLog()
+    /// The approved identity rules ingest resolves by.
+    public let identityPolicy: IdentityPolicyCache
     /// A connection of its own for WAL checkpoints, so that checkpointing
     /// never waits in (or holds up) the pool's writer queue.
     let checkpointer: DatabaseQueue
@@ -29,6 +31,7 @@ public final class ServerState: Sendable {
         realtime = RealtimeEngine(
             pool: store.pool, limits: configuration.limits, pluginsDirectory: configuration.pluginsDirectory)
         metrics = ServerMetrics()
+        identityPolicy = IdentityPolicyCache(pool: store.pool, limits: configuration.limits)
         var checkpointing = Configuration()
         checkpointing.busyMode = .timeout(5)
         checkpointer = try DatabaseQueue(path: configuration.storePath, configuration: checkpointing)

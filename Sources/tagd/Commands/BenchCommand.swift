@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import MemberStore
+import TagDemo
 import TagEngine
 
 struct BenchCommand: ParsableCommand {
@@ -9,6 +10,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark the shipped rules against hand-written SQL on a generated store (prints figures).")
 
+    @Argument(help: "`identity`: the ONE-ID benchmark (people with 1-4 channel accounts) instead.") var mode: String?
+    @Option(help: "People to generate for `tagd bench identity`.") var people = 1_000_000
     @Option(help: "Members to generate (about 10 events and 3 orders each).") var members = 1_000_000
     @Option(help: "The benchmark store (reused when it already has the requested members).")
     var store = "tagd-bench.sqlite"
@@ -17,6 +20,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The plugins directory.") var plugins = "plugins"
 
     func run() throws {
+        if let mode {
+            guard mode == "identity" else { throw CLIError("unknown bench mode '\(mode)': expected identity") }
+            return try IdentityBench(
+                people: people, directory: "tagd-bench-identity", rules: URL(fileURLWithPath: rules), plugins: URL(fileURLWithPath: plugins)
+            ).run()
+        }
         let memberStore = try MemberStore(path: store)
         let asOf = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01: fixed, so reruns reuse the data
         if try memberStore.counts().members != members {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemberStore
+import TagDemo
 import TagEngine
 
 struct DemoCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemberStore
+import TagEngine
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,9 @@ struct ImportCommand: ParsableCommand {
             throw CLIError("unknown kind '\(kind)': expected members, orders or events")
         }
         let store = try options.open(create: true)
-        let summary = try store.importFile(file, kind: recordKind, options: ImportOptions(skipBad: skipBad)) { p in
+        var importOptions = ImportOptions(skipBad: skipBad)
+        importOptions.identityPolicy = try IdentityRules.live(in: store.pool)
+        let summary = try store.importFile(file, kind: recordKind, options: importOptions) { p in
             let rate = Console.count(Int(p.rowsPerSecond))
             Console.progress(
                 "importing \(kind): \(Console.count(p.rowsRead)) rows, \(Console.percent(p.fraction)) of the file, \(rate) rows/s",
@@ -29,6 +32,7 @@ struct ImportCommand: ParsableCommand {
         }
         Console.progress("", final: false)
         for bad in summary.badRows { Console.note("skipped: \(bad)") }
+        for conflict in summary.conflicts { Console.note("identity conflict: \(conflict)") }
         print(summary.description)
     }
 }

@@ -21,7 +21,11 @@ struct MemberCommand: ParsableCommand {
 
     func run() throws {
         let store = try options.open()
-        guard let member = try store.member(externalID: id) else { throw CLIError("no member with external id \(id)") }
+        guard var member = try store.member(externalID: id) else { throw CLIError("no member with external id \(id)") }
+        if let survivor = member.mergedInto, let live = try store.member(externalID: survivor) {
+            if !json { print("member \(member.externalID) was merged into \(survivor) (tagd identity history \(survivor))") }
+            member = live
+        }
         if let why { return try explain(why, member: member, registry: TagRegistry(pool: store.pool)) }
         let tags = try TagRegistry(pool: store.pool).tags(ofMember: member.id)
         TagReads.record(tags.map(\.tag), via: "cli", pool: store.pool)

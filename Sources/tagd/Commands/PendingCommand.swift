@@ -22,7 +22,17 @@ struct PendingCommand: ParsableCommand {
             let by = p.version.proposedBy ?? "-"
             print("== \(p.tag.name): version \(p.version.shortHash) from \(p.version.file), proposed by \(by) at \(Console.date(p.version.proposedAt))")
             print("   tag is \(p.tag.state.rawValue)" + (p.live.map { ", live version \($0.shortHash)" } ?? ", never approved"))
-            if !noPlan {
+            if !noPlan, p.tag.kind == IdentityRules.name {
+                // The identity rules' pending view: what approving them would merge.
+                do {
+                    let policy = try IdentityRules.parse(source: p.version.source, file: p.version.file)
+                    let plan = try store.pool.read { db in try IdentityPlan.make(policy, in: db) }
+                    print("   identity plan: " + IdentityPlanSummary(plan).text.replacingOccurrences(of: "\n", with: "\n   "))
+                    print("   (tagd identity plan shows the tags and segments that would change)")
+                } catch {
+                    print("   plan failed: \(error)")
+                }
+            } else if !noPlan {
                 do {
                     let plan = try runner.plan(
                         source: p.version.source, file: p.version.file, tagName: p.tag.name, asOf: at, modules: p.version.moduleSources)

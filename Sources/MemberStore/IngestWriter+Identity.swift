@@ -1,0 +1,204 @@
+import GRDB
+
+extension IngestWriter {
+    /// Resolves the member a record names by its external id and/or channel
+    /// identities, creating it when nothing matches. Identities are
+    /// normalised and blocked values dropped by the policy; a record linking
+    /// several members merges them when the rules allow it (the survivor by
+    /// the policy's rule), else it is stored against the highest-priority
+    /// match and the conflict is reported (and, with `candidate`, the pair
+    /// held for a person). Returns the live member and, when the record named
+    /// an absorbed member by its old id, that member (the rows' origin).
+    func resolve(externalID: String, identities: [String: String], field: String = "member") throws -> (member: Int64, origin: Int64?) {
+        if identities.isEmpty { return try member(for: externalID, field: field) }
+        var matches: [Int64] = []
+        var origin: Int64?
+        if !externalID.isEmpty {
+            let named = try member(for: externalID, field: field)
+            matches.append(named.member)
+            origin = named.origin
+        }
+        let values = try normalized(identities)
+        // Merge keys link members; any other channel only names its member.
+        var named: [Int64] = []
+        for (channel, value) in values {
+            guard let owner = try owner(channel, value), !matches.contains(owner), !named.contains(owner) else { continue }
+            if policy == nil || policy?.priority(of: channel) != nil { matches.append(owner) } else { named.append(owner) }
+        }
+        var target: Int64
+        if let first = matches.first ?? named.first {
+            target = first
+        } else {
+            guard let (channel, value) = values.first else {
+                throw FieldError(field: "identities", reason: "every identity is blocked or empty, so the record names no member")
+            }
+            target = try createMember(named: channel + ":" + value)
+        }
+        for other in matches.dropFirst() where other != target { target = try link(target, other) }
+        for other in named where other != target {
+            try conflict(target, other, channel: "*", reason: "the record names two members, one by a channel that is not a merge key; not merged")
+        }
+        try attach(values, to: target)
+        return (target, origin)
+    }
+
+    /// The live member with this external id (created when unknown) and, if the id is an absorbed member's, that member.
+    func member(for externalID: String, field: String) throws -> (member: Int64, origin: Int64?) {
+        let externalID = try Self.checkedID(externalID, field: field)
+        if let known = try existingMember(for: externalID) { return known }
+        return (try createMember(named: externalID, checked: true), nil)
+    }
+
+    /// Inserts a bare member; a generated name (`phone:+86...`) that is taken or too long gets a suffix.
+    func createMember(named name: String, checked: Bool = false) throws -> Int64 {
+        var externalID = name
+        if !checked {
+            if MemberID.problem(with: externalID) != nil { externalID = "id:" + Self.fnv(name) }
+            var suffix = 2
+            while try Int64.fetchOne(statements.selectMember, arguments: [externalID]) != nil {
+                externalID = name.prefix(400) + "#\(suffix)"
+                suffix += 1
+            }
+        }
+        try statements.insertBareMember.execute(arguments: [externalID, now, now])
+        let id = db.lastInsertedRowID
+        remember(externalID, id)
+        counts.createdMembers += 1
+        return id
+    }
+
+    /// The record's identities normalised, blocked ones dropped: merge keys in priority order, then the others by name.
+    func normalized(_ identities: [String: String]) throws -> [(channel: String, value: String)] {
+        var values: [(channel: String, value: String)] = []
+        for (channel, raw) in identities {
+            let value = policy?.normalize(raw, channel: channel) ?? MemberID.normalize(raw)
+            if policy?.isBlocked(value, channel: channel) ?? value.isEmpty {
+                counts.blockedIdentities += 1
+                continue
+            }
+            values.append((channel, try Self.checkedID(value, field: "identities.\(channel)")))
+        }
+        let rank = { (channel: String) in self.policy?.priority(of: channel) ?? Int.max }
+        return values.sorted { rank($0.channel) != rank($1.channel) ? rank($0.channel) < rank($1.channel) : $0.channel < $1.channel }
+    }
+
+    /// The member holding an identity.
+    func owner(_ channel: String, _ value: String) throws -> Int64? {
+        let select = statements.selectIdentity
+        select.reset()
+        select.bind(1, channel)
+        select.bind(2, value)
+        return try Int64.fetchOne(select.statement)
+    }
+
+    /// Links members `target` and `other` named by one record: merges them
+    /// or reports the conflict. Returns the member the record belongs to.
+    func link(_ target: Int64, _ other: Int64) throws -> Int64 {
+        guard let policy else {
+            try conflict(target, other, channel: "*", reason: "no identity rules are approved, so members are never merged")
+            return target
+        }
+        let merger = IdentityMerger(db: db, now: now)
+        let merges = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL", arguments: [target, other]) ?? 0
+        if merges + 1 > policy.maxMerges {
+            try conflict(target, other, channel: "*", reason: "more than \(policy.maxMerges) merges into one member (max_merges); held as a merge candidate", hold: true)
+            return target
+        }
+        if let (channel, limit) = try limitConflict(target, other, policy: policy), policy.onConflict == .candidate {
+            try conflict(
+                target, other, channel: channel,
+                reason: "both members hold a different \(channel) (limit \(limit)); held as a merge candidate", hold: true)
+            return target
+        }
+        let (survivor, absorbed) = try merger.survivor(of: target, other, rule: policy.survivor)
+        let id = try merger.merge(
+            survivor: survivor, absorbed: absorbed, reason: "identity rules", actor: actor, ruleVersion: policy.version,
+            attributes: policy.attributes)
+        forgetMembers()
+        counts.merges += 1
+        mergeIDs.append(id)
+        touched.insert(survivor)
+        return survivor
+    }
+
+    /// The first channel (by priority) whose limit the two members' identities together exceed.
+    func limitConflict(_ a: Int64, _ b: Int64, policy: IdentityPolicy) throws -> (String, Int)? {
+        var held: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT channel, count(DISTINCT external_id) FROM identities WHERE member_id IN (?, ?) GROUP BY channel",
+            arguments: [a, b])
+        {
+            held[row[0]] = row[1]
+        }
+        held["member"] = 2
+        let channels = policy.limits.keys.sorted { (policy.priority(of: $0) ?? .max, $0) < (policy.priority(of: $1) ?? .max, $1) }
+        for channel in channels {
+            if let limit = policy.limits[channel], (held[channel] ?? 0) > limit { return (channel, limit) }
+        }
+        return nil
+    }
+
+    /// Stores the record's identities on `target`, within the policy's limits.
+    func attach(_ values: [(channel: String, value: String)], to target: Int64) throws {
+        for (channel, value) in values {
+            if let holder = try owner(channel, value) {
+                if holder != target, policy?.priority(of: channel) == nil {
+                    try conflict(target, holder, channel: channel, reason: "the \(channel) is held by another member and is not a merge key")
+                }
+                continue
+            }
+            if let limit = policy?.limits[channel] {
+                let count = statements.countIdentities
+                count.reset()
+                count.bind(1, target)
+                count.bind(2, channel)
+                let held = try Int.fetchOne(count.statement) ?? 0
+                if held >= limit {
+                    try conflict(target, nil, channel: channel, reason: "the member already holds \(held) \(channel) (limit \(limit)); not added")
+                    continue
+                }
+            }
+            let insert = statements.insertIdentity
+            insert.reset()
+            insert.bind(1, channel)
+            insert.bind(2, value)
+            insert.bind(3, target)
+            try insert.execute()
+            count { $0.identities += 1 }
+        }
+    }
+
+    /// Reports a conflict (the first ``conflictReportLimit``) and, with `hold`, records the pair as a candidate.
+    func conflict(_ member: Int64, _ other: Int64?, channel: String, reason: String, hold: Bool = false) throws {
+        counts.conflicts += 1
+        if hold, let other {
+            try db.execute(
+                sql: """
+                    INSERT INTO identity_candidates(member_a, member_b, channel, reason, at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(member_a, member_b) DO NOTHING
+                    """,
+                arguments: [min(member, other), max(member, other), channel, reason, now])
+        }
+        guard conflicts.count < Self.conflictReportLimit else { return }
+        let names = try Dictionary(
+            uniqueKeysWithValues: Row.fetchAll(
+                db, sql: "SELECT id, external_id FROM members WHERE id IN (?, ?)", arguments: [member, other ?? member]
+            ).map { ($0[0] as Int64, $0[1] as String) })
+        conflicts.append(
+            IdentityConflict(member: names[member] ?? "\(member)", other: other.flatMap { names[$0] }, channel: channel, reason: reason))
+    }
+
+    /// Conflicts reported in full per writer (all are counted).
+    public static let conflictReportLimit = 100
+
+    /// FNV-1a 64 of `text` in hex (a stable name for a member named by an over-long identity).
+    static func fnv(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
