@@ -26,6 +26,19 @@ import Testing
         ])
     }
 
+    @Test func identityColumnsNameTheMemberAndStayOutOfProps() throws {
+        let store = try TestStore()
+        _ = try store.importText("members.csv", "member,id_phone\nm1,+86 138 0013 8000\n", kind: .members)
+        let summary = try store.importText(
+            "orders.csv", "ts,amount,quantity,id_phone\n1,2,3,+86 138 0013 8000\n", kind: .orders)
+        #expect(summary.imported == 1)
+        #expect(try props(store) == [#"{"quantity":3}"#])
+        let owner = try store.store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT m.external_id FROM orders o JOIN members m ON m.id = o.member_id")
+        }
+        #expect(owner == "m1")
+    }
+
     @Test func ndjsonExtrasAndPropsObjectKeepTheirTypes() throws {
         let store = try TestStore()
         _ = try store.importText(
