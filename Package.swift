@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "tagd", targets: ["tagd"]),
         .library(name: "TagServer", targets: ["TagServer"]),
+        .library(name: "TagCatalog", targets: ["TagCatalog"]),
+        .library(name: "TextDiff", targets: ["TextDiff"]),
         .library(name: "TagEngine", targets: ["TagEngine"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MemberStore", targets: ["MemberStore"]),
@@ -21,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
@@ -35,10 +38,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(name: "TextDiff"),
+        .target(
+            name: "TagCatalog",
+            dependencies: [
+                "TagEngine", "MemberStore", "TextDiff",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .target(
             name: "TagServer",
             dependencies: [
-                "TagEngine", "MemberStore", "LuaHost",
+                "TagEngine", "MemberStore", "LuaHost", "TagCatalog", "TextDiff",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -51,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "tagd",
             dependencies: [
-                "TagServer", "TagEngine", "MemberStore",
+                "TagServer", "TagEngine", "MemberStore", "TextDiff",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -63,6 +75,7 @@ let package = Package(
             dependencies: ["TagEngine", "MemberStore", "LuaHost", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "tagdTests", dependencies: ["tagd"]),
+        .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
         .testTarget(
             name: "TagServerTests",
             dependencies: [
