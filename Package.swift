@@ -77,6 +77,9 @@ let package = Package(
         .testTarget(name: "tagdTests", dependencies: ["tagd"]),
         .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
         .testTarget(
+            name: "TagCatalogTests",
+            dependencies: ["TagCatalog", "TagEngine", "MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
             name: "TagServerTests",
             dependencies: [
                 "TagServer", "TagEngine", "MemberStore",
