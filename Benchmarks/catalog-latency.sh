@@ -22,14 +22,23 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then swift build -c release --product tagd >&2; fi
 TAGD="$(swift build -c release --show-bin-path)/tagd"
 
-# A reader and a token (the first admin adds the user once).
-if ! "$TAGD" user list --store "$STORE" --json | grep -q '"catalog-bench"'; then
+# A reader and a token (the first admin adds the user once). The CLI acts as
+# the admin mapped to your OS account (a store made by `tagd bench` has admin
+# `bench` with none: map it once, e.g. with `tagd user add` by an admin, or
+# set TOKEN to an approver's token).
+if [[ -n "${TOKEN:-}" ]]; then :
+elif ! "$TAGD" user list --store "$STORE" --json | grep -q '"catalog-bench"'; then
   ADMIN=$("$TAGD" user list --store "$STORE" --json | python3 -c \
     'import json,sys; u=[x for x in json.load(sys.stdin) if x.get("role")=="admin" and not x.get("disabled")]; print(u[0]["name"] if u else "")')
   "$TAGD" user add catalog-bench --role approver ${ADMIN:+--as "$ADMIN"} --store "$STORE" >&2
 fi
-TOKEN=$("$TAGD" token create --for catalog-bench --ttl 1d --label catalog-latency.sh --store "$STORE" | grep -o 'tagd_[0-9a-f]*')
+[[ -n "${TOKEN:-}" ]] || TOKEN=$("$TAGD" token create --for catalog-bench --ttl 1d --label catalog-latency.sh --store "$STORE" | grep -o 'tagd_[0-9a-f]*')
 MEMBERS=$(sqlite3 -readonly "$STORE" "SELECT count(*) FROM members" 2>/dev/null || echo 1000000)
+
+# Bring scheduled tags up to date first, so the scheduler does not start full
+# runs in the middle of the figures (as Benchmarks/server-load.sh does).
+log "$TAGD run --due --store $STORE"
+"$TAGD" run --due --store "$STORE" > "$OUT/run-due.txt" 2>&1 || { cat "$OUT/run-due.txt" >&2; exit 1; }
 
 ROOT=$PWD
 STORE_ABS=$(realpath "$STORE")

@@ -13,7 +13,9 @@ extension CatalogSite {
             let files = (try? environment.scan()) ?? []
             let overview = try registry.overview()
             let tags = try pool.read { db in try TagRow.all(db) }
-            let model = HomeView.build(query: query, overview: overview, files: files, overlaps: try overlaps.snapshot(), tags: tags)
+            let holders = try tags.mapValues { row in try counts.values(of: row.id).reduce(0) { $0 + $1.count } }
+            let model = HomeView.build(
+                query: query, overview: overview, files: files, holders: holders, members: try counts.memberCount(), tags: tags)
             return renderer.page(HomeTemplate.name, model, title: "Tags", viewer: viewer(session))
         }
         return html(body)
@@ -27,8 +29,13 @@ extension CatalogSite {
             guard let row = tags[name] else {
                 throw CatalogError.notFound("There is no tag or segment named “\(name)”. Search for it below.")
             }
-            let detail = try registry.detail(name: name, runs: 0)
+            // What GET /v1/tags/{name} shows, with the counts kept between pages (LiveCounts).
             let history = try registry.history(name: name)
+            guard let overview = try registry.overview().first(where: { $0.name == name }) else {
+                throw CatalogError.notFound("There is no tag or segment named “\(name)”.")
+            }
+            let liveID = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT live_version_id FROM tags WHERE id = ?", arguments: [row.id]) }
+            let live = history.versions.first { $0.id == liveID }
             let summary = ((try? environment.scan()) ?? []).compactMap { try? $0.outcome.get() }.first { $0.name == name }
             let review = CullingReview(pool: pool)
             let warnings = (try? review.candidates(try review.defaultOptions(now: now)))?.first { $0.name == name }?.reasons ?? []
@@ -37,7 +44,8 @@ extension CatalogSite {
                 ? pool.read { db in try TagView.segment(name: name, tagID: row.id, reach: summary?.reach ?? [], in: db) } : nil
             let model = TagView.build(
                 .init(
-                    detail: detail, history: history, row: row, tags: tags, summary: summary, trend: try trends.trend(of: row.id),
+                    overview: overview, live: live, values: try counts.values(of: row.id), members: try counts.memberCount(),
+                    history: history, row: row, tags: tags, summary: summary, trend: try trends.trend(of: row.id),
                     related: related.items, overlaps: related.snapshot, warnings: warnings, segment: segment, now: now))
             return renderer.page(TagTemplate.name, model, title: model.title, viewer: viewer(session))
         }

@@ -25,6 +25,7 @@ public struct CatalogSite: Sendable {
     let renderer: PageRenderer
     let overlaps: TagOverlaps
     let trends: RunTrends
+    let counts: LiveCounts
     let logger = Logger(label: "tagd.catalog")
 
     /// Prepares the pages (parses every template).
@@ -33,6 +34,7 @@ public struct CatalogSite: Sendable {
         renderer = try PageRenderer()
         overlaps = TagOverlaps(pool: environment.store.pool)
         trends = RunTrends(pool: environment.store.pool)
+        counts = LiveCounts(pool: environment.store.pool)
     }
 
     var pool: DatabasePool { environment.store.pool }
@@ -40,11 +42,12 @@ public struct CatalogSite: Sendable {
     var registry: TagRegistry { TagRegistry(pool: pool) }
     var now: Int64 { Int64(environment.clock().timeIntervalSince1970) }
 
-    /// Computes the tag-overlap matrix and every tag's trend in the
+    /// Computes the tag-overlap matrix, every tag's trend and value counts in the
     /// background, so that the first pages after a start find them.
     public func warmUp() {
         overlaps.warmUp()
         trends.warmUp()
+        counts.warmUp()
     }
 
     /// Adds the catalog's routes to `router`.

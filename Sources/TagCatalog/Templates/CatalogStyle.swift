@@ -62,7 +62,7 @@ enum CatalogStyle {
         .decision { display: grid; gap: 8px; margin-top: 10px; } .decision .row { display: flex; flex-wrap: wrap; gap: 8px; }
         code.hash { font-size: 12px; background: #eef0f4; padding: 1px 5px; border-radius: 4px; overflow-wrap: anywhere; }
         .signin { max-width: 420px; margin: 40px auto; }
-        h2.gap { margin-top: 16px; } .nowrap { white-space: nowrap; }
+        h2.gap { margin-top: 16px; } ul.columns { columns: 2; column-gap: 24px; } .nowrap { white-space: nowrap; }
         table.compact th, table.compact td { padding: 5px 6px; font-size: 13px; }
         .phone { display: none; }
         @media (max-width: 760px) { .wide { display: none; } .phone { display: block; } th, td { padding: 6px 5px; }

@@ -12,11 +12,11 @@ enum HomeTemplate {
         <p class="count" id="count">{{shown}} of {{total}} tags and segments</p>
         <div class="scroll">
         <table class="results" id="results">
-        <thead><tr><th>Tag</th><th>State</th><th class="num">Coverage</th><th class="wide">Last run</th></tr></thead>
+        <thead><tr><th>Tag</th><th class="wide">State</th><th class="num">Coverage</th><th class="wide">Last run</th></tr></thead>
         <tbody>
         {{#results}}<tr data-search="{{haystack}}" data-name="{{name}}"{{#hidden}} hidden{{/hidden}}>
-        <td><a href="/tags/{{name}}">{{name}}</a> <span class="n">{{kind}}</span><div class="sub">{{title}}</div><div class="cat">{{category}}</div><div class="n phone">last run {{lastRun}}</div></td>
-        <td><span class="state {{state}}">{{state}}</span></td>
+        <td><a href="/tags/{{name}}">{{name}}</a> <span class="n">{{kind}}</span><div class="sub">{{title}}</div><div class="cat">{{category}}</div><div class="n phone"><span class="state {{state}}">{{state}}</span> last run {{lastRun}}</div></td>
+        <td class="wide"><span class="state {{state}}">{{state}}</span></td>
         <td class="num">{{coverage}}<div class="n">{{holders}}</div></td>
         <td class="sub wide">{{lastRun}}</td>
         </tr>

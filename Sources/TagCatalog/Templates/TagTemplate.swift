@@ -33,7 +33,7 @@ enum TagTemplate {
         <section class="card" id="sample">
         <h2>Members (sample)</h2>
         <p><a id="export" href="/segments/{{name}}/export.csv">Export all members as CSV</a></p>
-        <ul class="plain">{{#members}}<li><a href="/members/{{path}}">{{id}}</a> <span class="n">since {{since}}</span></li>{{/members}}</ul>
+        <ul class="plain columns">{{#members}}<li><a href="/members/{{path}}">{{id}}</a> <span class="n">since {{since}}</span></li>{{/members}}</ul>
         {{^members}}<p class="muted">No member is in the segment now.</p>{{/members}}
         </section>
         <section class="card" id="reach">

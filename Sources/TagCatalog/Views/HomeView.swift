@@ -30,7 +30,7 @@ struct HomeView {
         query.lowercased().split(whereSeparator: \.isWhitespace).allSatisfy { haystack.contains($0) }
     }
 
-    static func build(query: String, overview: [TagOverview], files: [RuleFile], overlaps: TagOverlaps.Snapshot?, tags: [String: TagRow])
+    static func build(query: String, overview: [TagOverview], files: [RuleFile], holders: [String: Int], members: Int, tags: [String: TagRow])
         -> HomeView
     {
         let summaries = Dictionary(files.compactMap { try? $0.outcome.get() }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -39,9 +39,7 @@ struct HomeView {
             let title = tag.title ?? summary?.title ?? ""
             let category = tag.category ?? summary?.category ?? ""
             let haystack = [tag.name, title, category, summary?.description ?? "", summary?.owner ?? ""].joined(separator: " ").lowercased()
-            var holders: Int?
-            if let overlaps, let id = tags[tag.name]?.id, let i = overlaps.tagIDs.firstIndex(of: id) { holders = overlaps.holders[i] }
-            let members = overlaps?.members ?? 0
+            let holders = holders[tag.name]
             return Result(
                 name: tag.name, kind: tags[tag.name]?.kind ?? "tag",
                 title: title, category: category, state: tag.orphaned ? "orphaned" : tag.state,

@@ -87,7 +87,11 @@ struct TagView {
 
     /// What the page reads from the store, gathered by ``CatalogSite``.
     struct Inputs {
-        var detail: TagDetail
+        var overview: TagOverview
+        /// The live version, if any.
+        var live: TagVersionRecord?
+        var values: [LiveCounts.Value]
+        var members: Int
         var history: TagHistory
         var row: TagRow
         var tags: [String: TagRow]
@@ -101,32 +105,31 @@ struct TagView {
     }
 
     static func build(_ inputs: Inputs) -> TagView {
-        let detail = inputs.detail, overview = detail.overview
-        let live = inputs.history.versions.last { $0.state == .approved }
+        let overview = inputs.overview, live = inputs.live, values = inputs.values, members = inputs.members
+        let holders = values.reduce(0) { $0 + $1.count }
         let shownVersion = live ?? inputs.history.versions.last
-        let values = detail.values
         let bars = values.prefix(20).map { (label: $0.value, count: $0.count) }
         let topValues = Array(values.prefix(5).map(\.value))
         let namesByID = Dictionary(inputs.tags.values.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let readers = inputs.tags.values.filter { row in
-            row.name != detail.overview.name && row.liveSource.map { RuleDependencies.scan($0).contains(overview.name) } == true
+            row.name != overview.name && row.liveSource.map { RuleDependencies.scan($0).contains(overview.name) } == true
         }
         let points = inputs.trend
         let trend = TrendChart(
             runs: points.map { ($0.runID, $0.asOf) }, coverage: points.map(\.covered),
             series: topValues.map { value in TrendChart.Series(label: value, counts: points.map { $0.values[value] ?? 0 }) })
-        let kind = detail.kind ?? inputs.summary?.kind.rawValue ?? shownVersion?.valueKind ?? "?"
+        let kind = live?.valueKind ?? inputs.summary?.kind.rawValue ?? shownVersion?.valueKind ?? "?"
         return TagView(
             name: overview.name, title: overview.title ?? overview.name, category: overview.category ?? "",
             description: inputs.summary?.description.flatMap { $0.isEmpty ? nil : $0 },
             state: overview.state, orphaned: overview.orphaned,
             kindLabel: inputs.row.kind == "segment" ? "segment" : "\(kind) tag",
-            owner: detail.owner ?? shownVersion?.owner ?? "—", refresh: overview.refresh ?? "—",
-            nextDue: nextDue(refresh: overview.refresh, lastRun: overview.lastRun, activeSince: detail.approvedAt, now: inputs.now),
+            owner: shownVersion?.owner ?? "—", refresh: overview.refresh ?? "—",
+            nextDue: nextDue(refresh: overview.refresh, lastRun: overview.lastRun, activeSince: live?.decidedAt, now: inputs.now),
             lastRun: overview.lastRun.map { "run \($0.id), \($0.trigger), as of \(Formatting.time($0.asOf)) · \($0.status)" } ?? "never",
             file: overview.file ?? "—", liveVersion: overview.liveVersion, pendingVersion: overview.pendingVersion,
-            holders: detail.holders, holdersText: HTMLText.count(detail.holders), membersText: HTMLText.count(detail.members),
-            share: detail.members == 0 ? "—" : HTMLText.percent(Double(detail.holders) / Double(detail.members)),
+            holders: holders, holdersText: HTMLText.count(holders), membersText: HTMLText.count(members),
+            share: members == 0 ? "—" : HTMLText.percent(Double(holders) / Double(members)),
             hasValues: !values.isEmpty, distribution: BarChart(bars: bars, title: "members per value of \(overview.name)").svg(),
             moreValues: values.count > 20 ? values.count - 20 : nil,
             hasRuns: !points.isEmpty, trend: trend.svg(),
@@ -156,8 +159,8 @@ struct TagView {
                     action: entry.action, actor: entry.actor, at: Formatting.time(entry.at), version: entry.versionHash.map { String($0.prefix(12)) },
                     reason: entry.reason)
             },
-            hasSource: detail.source != nil,
-            sourceLines: (detail.source ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+            hasSource: live != nil,
+            sourceLines: (live?.source ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             segment: inputs.segment)
     }
 
