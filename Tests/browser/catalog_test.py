@@ -165,20 +165,25 @@ class Shots:
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
 
+    def viewport(self, width, height):
+        """Sizes the window so that the page itself (the viewport) is width x height."""
+        d = self.driver
+        d.set_window_size(width, height)
+        inner = d.execute_script("return [window.innerWidth, window.innerHeight]")
+        d.set_window_size(width + (width - inner[0]), height + (height - inner[1]))
+        time.sleep(0.2)
+
     def take(self, name):
         """Desktop 1280x800 (and the whole page), then phone 390 px wide (whole page)."""
         d = self.driver
-        d.set_window_size(1280, 800)
-        time.sleep(0.2)
+        self.viewport(1280, 800)
         d.save_screenshot(os.path.join(self.folder, f"{name}-1280x800.png"))
         for width, label in [(1280, "desktop-full"), (390, "phone-390")]:
-            d.set_window_size(width, 800)
-            time.sleep(0.2)
+            self.viewport(width, 800)
             height = d.execute_script("return document.documentElement.scrollHeight")
-            d.set_window_size(width, min(max(height, 800), 6000))
-            time.sleep(0.2)
+            self.viewport(width, min(max(height, 800), 6000))
             d.save_screenshot(os.path.join(self.folder, f"{name}-{label}.png"))
-        d.set_window_size(1280, 800)
+        self.viewport(1280, 800)
 
 
 def sign_in(driver, tagd, token):

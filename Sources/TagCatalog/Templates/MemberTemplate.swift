@@ -11,14 +11,14 @@ enum MemberTemplate {
         {{^identities}}<p class="muted">none</p>{{/identities}}
         </section>
         <section class="card" id="tags"><h2>Live tags</h2>
-        <div class="scroll"><table><thead><tr><th>Tag</th><th>Value</th><th>Since</th></tr></thead>
-        <tbody>{{#tags}}<tr><td><a href="/tags/{{tag}}">{{tag}}</a></td><td>{{value}}</td><td class="sub">{{since}}</td></tr>{{/tags}}</tbody></table></div>
+        <div class="scroll"><table><thead><tr><th>Tag</th><th>Value</th><th>Since (UTC)</th></tr></thead>
+        <tbody>{{#tags}}<tr><td><a href="/tags/{{tag}}">{{tag}}</a></td><td>{{value}}</td><td class="sub nowrap">{{since}}</td></tr>{{/tags}}</tbody></table></div>
         {{^tags}}<p class="muted">No live tag.</p>{{/tags}}
         </section>
         </div>
         <section class="card" id="timeline"><h2>Timeline</h2>
-        <div class="scroll"><table><thead><tr><th>When</th><th>Tag</th><th>Change</th><th>From</th><th>To</th><th>Run</th></tr></thead>
-        <tbody>{{#timeline}}<tr><td class="sub">{{at}}</td><td><a href="/tags/{{tag}}">{{tag}}</a></td><td>{{change}}</td><td>{{old}}</td><td>{{new}}</td><td>{{run}}</td></tr>{{/timeline}}</tbody></table></div>
+        <div class="scroll"><table><thead><tr><th>When (UTC)</th><th>Tag</th><th>Change</th><th>From</th><th>To</th><th class="wide">Run</th></tr></thead>
+        <tbody>{{#timeline}}<tr><td class="sub nowrap">{{at}}</td><td><a href="/tags/{{tag}}">{{tag}}</a></td><td>{{change}}</td><td>{{old}}</td><td>{{new}}</td><td class="wide">{{run}}</td></tr>{{/timeline}}</tbody></table></div>
         {{^timeline}}<p class="muted">Nothing recorded.</p>{{/timeline}}
         </section>
         """

@@ -24,7 +24,7 @@ enum TagTemplate {
         <h2>Trend over runs</h2>
         {{#hasRuns}}{{{trend}}}
         <ul class="legend"><li class="cov">coverage</li>{{#legend}}<li class="c{{index}}">{{label}}</li>{{/legend}}</ul>
-        <div class="scroll"><table id="runs"><thead><tr><th>Run</th><th>As of</th><th class="wide">Trigger</th><th class="num">Coverage</th><th class="num">Gained</th><th class="num">Lost</th><th class="num wide">Changed</th></tr></thead>
+        <div class="scroll"><table id="runs"><thead><tr><th>Run</th><th>As of (UTC)</th><th class="wide">Trigger</th><th class="num">Coverage</th><th class="num">Gained</th><th class="num">Lost</th><th class="num wide">Changed</th></tr></thead>
         <tbody>{{#runs}}<tr><td>{{id}}</td><td class="nowrap">{{asOf}}</td><td class="wide">{{trigger}}</td><td class="num">{{covered}}</td><td class="num">+{{gained}}</td><td class="num">−{{lost}}</td><td class="num wide">{{changed}}</td></tr>{{/runs}}</tbody></table></div>
         {{/hasRuns}}
         {{^hasRuns}}<p class="muted">No run yet.</p>{{/hasRuns}}

@@ -23,4 +23,9 @@ enum Formatting {
         defer { lock.unlock() }
         return formatter.string(from: date)
     }
+
+    /// `2026-12-01 14:05`, for table columns whose heading says UTC.
+    static func short(_ epoch: Int64) -> String {
+        String(time(epoch).dropLast(4))
+    }
 }

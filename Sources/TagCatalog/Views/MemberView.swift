@@ -55,13 +55,13 @@ struct MemberView {
             let run: Int64? = row[5]
             let reason: String? = row[6]
             return Change(
-                at: Formatting.time(row[4] as Int64), tag: row[0], change: row[1], old: row[2] ?? "—", new: row[3] ?? "—",
+                at: Formatting.short(row[4] as Int64), tag: row[0], change: row[1], old: row[2] ?? "—", new: row[3] ?? "—",
                 run: run.map { "run \($0)" } ?? reason ?? "")
         }
         return MemberView(
             id: member.externalID, attributes: attributes,
             identities: member.identities.sorted { $0.key < $1.key }.map { Pair(key: $0.key, value: $0.value) },
-            tags: tags.map { Tag(tag: $0.tag, value: $0.value, since: Formatting.time($0.since)) }, timeline: timeline)
+            tags: tags.map { Tag(tag: $0.tag, value: $0.value, since: Formatting.short($0.since)) }, timeline: timeline)
     }
 
     /// A JSON attribute as text.

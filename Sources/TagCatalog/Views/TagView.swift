@@ -136,7 +136,7 @@ struct TagView {
             legend: topValues.enumerated().map { LegendItem(index: $0.offset, label: $0.element) },
             runs: points.reversed().prefix(12).map { point in
                 RunRow(
-                    id: point.runID, asOf: Formatting.time(point.asOf), trigger: point.trigger, covered: HTMLText.count(point.covered),
+                    id: point.runID, asOf: Formatting.short(point.asOf), trigger: point.trigger, covered: HTMLText.count(point.covered),
                     gained: HTMLText.count(point.gained), lost: HTMLText.count(point.lost), changed: HTMLText.count(point.changed))
             },
             reads: inputs.row.liveSource.map(RuleDependencies.scan) ?? inputs.summary?.dependencies ?? [],
