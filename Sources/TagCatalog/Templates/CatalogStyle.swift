@@ -17,7 +17,7 @@ enum CatalogStyle {
         h1 { font-size: 24px; margin: 4px 0 6px; overflow-wrap: anywhere; } h2 { font-size: 17px; margin: 0 0 10px; }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin: 0 0 16px; min-width: 0; }
         .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
-        .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 16px; align-items: start; }
+        .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; align-items: start; }
         @media (max-width: 760px) { .grid2, .layout { grid-template-columns: minmax(0, 1fr); } main { padding: 12px 10px 40px; } header.top { padding: 10px 12px; } }
         form.search { display: flex; gap: 8px; margin: 0 0 8px; }
         input[type=search], input[type=password], input[type=text], textarea { flex: 1; min-width: 0; width: 100%; padding: 9px 11px; font: inherit;
