@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "tagd", targets: ["tagd"]),
         .library(name: "TagServer", targets: ["TagServer"]),
+        .library(name: "TagCatalog", targets: ["TagCatalog"]),
+        .library(name: "TextDiff", targets: ["TextDiff"]),
         .library(name: "TagEngine", targets: ["TagEngine"]),
         .library(name: "TagDemo", targets: ["TagDemo"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
@@ -23,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
@@ -39,10 +42,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "TagDemo", dependencies: ["MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TextDiff"),
+        .target(
+            name: "TagCatalog",
+            dependencies: [
+                "TagEngine", "MemberStore", "TextDiff",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .target(
             name: "TagServer",
             dependencies: [
-                "TagEngine", "MemberStore", "LuaHost",
+                "TagEngine", "MemberStore", "LuaHost", "TagCatalog", "TextDiff",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "tagd",
             dependencies: [
-                "TagServer", "TagEngine", "TagDemo", "MemberStore", "CustomerBase",
+                "TagServer", "TagEngine", "TagDemo", "MemberStore", "CustomerBase", "TextDiff",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -68,6 +80,10 @@ let package = Package(
             dependencies: ["TagEngine", "TagDemo", "MemberStore", "LuaHost", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "tagdTests", dependencies: ["tagd"]),
+        .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
+        .testTarget(
+            name: "TagCatalogTests",
+            dependencies: ["TagCatalog", "TagEngine", "MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TagServerTests",
             dependencies: [

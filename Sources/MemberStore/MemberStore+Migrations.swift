@@ -39,6 +39,9 @@ extension MemberStore {
         migrator.registerMigration("v9-one-id") { db in
             try db.execute(sql: schemaV9OneID)
         }
+        migrator.registerMigration("v9-web-sessions") { db in
+            try db.execute(sql: schemaV9WebSessions)
+        }
         return migrator
     }
 
@@ -146,5 +149,15 @@ extension MemberStore {
         CREATE TABLE users(name TEXT PRIMARY KEY, role TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, tag TEXT, version_hash TEXT, reason TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        """
+
+    /// The catalog's browser sessions: only the SHA-256 of the session id is
+    /// stored, with the API token (its hash) it was exchanged for, so revoking
+    /// that token ends its sessions too; and an index for the segment page's
+    /// outbox counts per plugin and status.
+    static let schemaV9WebSessions = """
+        CREATE TABLE web_sessions(hash TEXT PRIMARY KEY, user TEXT NOT NULL, token_hash TEXT NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
+        CREATE INDEX outbox_segment ON outbox(segment, plugin, status);
         """
 }

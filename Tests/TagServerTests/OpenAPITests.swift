@@ -51,8 +51,15 @@ struct OpenAPITests {
             configuration: ServerConfiguration(
                 storePath: directory.appendingPathComponent("tagd.sqlite").path, rulesDirectory: rules,
                 pluginsDirectory: plugins))
-        let router = server.router()
-        return Set(
+        // The catalog's HTML pages are not part of the API the document describes.
+        let pages = Router(context: TagRequestContext.self)
+        server.catalog.register(on: pages)
+        return routes(of: server.router()).subtracting(routes(of: pages))
+    }
+
+    /// `"GET /v1/tags/{name}"` for every route of `router`.
+    static func routes(of router: Router<TagRequestContext>) -> Set<String> {
+        Set(
             router.routes.map { route in
                 let path = route.path.components.map { component -> String in
                     let text = component.description

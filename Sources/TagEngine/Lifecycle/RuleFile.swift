@@ -65,6 +65,8 @@ public struct RuleSummary: Sendable, Codable, Hashable {
     public var reach: [String]
     /// Tags and segments it reads through `m.tags`.
     public var dependencies: [String]
+    /// The optional longer description.
+    public var description: String?
 
     init(_ rule: RuleDefinition) {
         isSegment = rule.isSegment
@@ -78,5 +80,6 @@ public struct RuleSummary: Sendable, Codable, Hashable {
         values = rule.values
         refresh = rule.refresh
         features = rule.features.map(\.name)
+        description = rule.description
     }
 }

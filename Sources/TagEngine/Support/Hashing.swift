@@ -14,8 +14,8 @@ public enum Hashing {
         hex(HMAC<Crypto.SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 
-    /// Constant-time comparison of two hex digests.
-    static func equal(_ a: String, _ b: String) -> Bool {
+    /// Constant-time comparison of two hex digests (or any two tokens).
+    public static func equal(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var difference: UInt8 = 0

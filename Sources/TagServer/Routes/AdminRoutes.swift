@@ -3,6 +3,7 @@ import NIOCore
 import GRDB
 import Hummingbird
 import TagEngine
+import TextDiff
 
 /// The lifecycle over HTTP: approve, reject, retire, restore, plan, pending,
 /// review, audit. The acting user is the token's; the engine checks roles and

@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TagCatalog
 
 /// The tag rule server: the HTTP API, the scheduler and the rules watcher
 /// over one store.
@@ -15,10 +16,13 @@ import ServiceLifecycle
 public struct TagServer: Sendable {
     /// The shared state (store, engines, metrics).
     public let state: ServerState
+    /// The web catalog, mounted at `/`.
+    public let catalog: CatalogSite
 
     /// Opens the store named in `configuration`.
     public init(configuration: ServerConfiguration) throws {
         state = try ServerState(configuration: configuration)
+        catalog = try CatalogSite(environment: state.catalogEnvironment)
     }
 
     /// The router with every route.
@@ -33,6 +37,7 @@ public struct TagServer: Sendable {
         AdminRoutes(state: state).register(on: router)
         SegmentRoutes(state: state).register(on: router)
         RunRoutes(state: state).register(on: router)
+        catalog.register(on: router)
         return router
     }
 
@@ -65,7 +70,10 @@ public struct TagServer: Sendable {
             services: [
                 StoreMaintenance(state: state), OutboxService(state: state), RuleWatcher(state: state), TagScheduler(state: state),
             ],
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [catalog] channel in
+                catalog.warmUp()
+                await onListening(channel.localAddress?.port ?? 0)
+            },
             logger: logger)
     }
 

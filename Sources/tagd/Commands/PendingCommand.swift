@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TagEngine
+import TextDiff
 
 struct PendingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

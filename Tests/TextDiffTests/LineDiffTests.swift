@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TagEngine
+@testable import TextDiff
 
 /// `count` numbered lines, each ending with a newline.
 private func numbered(_ count: Int, replacing replacements: [Int: String] = [:]) -> String {
