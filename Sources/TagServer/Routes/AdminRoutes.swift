@@ -88,6 +88,9 @@ struct AdminRoutes {
         return JSONResponse(try await state.ruleWork {
             let files = try state.sync()
             guard let file = files.first(where: { $0.name == name }) else { throw APIError.notFound("no rule file declares \(name)") }
+            guard (try? file.outcome.get())?.isIdentity != true else {
+                throw APIError.conflict("\(file.path) holds the identity rules, not a tag: preview them with `tagd identity plan`")
+            }
             return try TagRunner(pool: state.pool, limits: state.configuration.limits, pluginsDirectory: state.configuration.pluginsDirectory)
                 .plan(source: file.source, file: file.path, tagName: name, asOf: asOf ?? state.configuration.clock(), modules: file.modules)
         })
