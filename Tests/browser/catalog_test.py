@@ -297,7 +297,7 @@ def run_checks(tagd, driver, shots, ann, otto, vip):
     check(value.get_attribute("open") is not None and link.is_displayed(), "clicking the nodes opens the tree down to value/vip/cn")
     count = driver.find_element(By.CSS_SELECTOR, "#tree details[data-path='value'] > summary .n").text
     values = [t for t in tagd.api("/v1/tags", otto)["tags"] if (t.get("category") or "").startswith("value/")]
-    check(count == str(len(values)) == "4", f"the 'value' node counts the tags below it ({count} of {len(values)})")
+    check(count == str(len(values)) and len(values) >= 4, f"the 'value' node counts the tags below it ({count} of {len(values)})")
     shots.take("tree")
 
     # --- a tag page --------------------------------------------------------------
