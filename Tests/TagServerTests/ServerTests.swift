@@ -15,6 +15,17 @@ struct ServerTests {
         }
         """
 
+    @Test func theIdentityRulesFileIsNotPlannedAsATag() async throws {
+        let s = try await TestServer.start()
+        try s.writeRule("identity.lua", """
+            return identity { owner = "crm", keys = { "phone" } }
+            """)
+        let plan = try await s.send(.GET, "/v1/tags/identity/plan")
+        #expect(plan.status == 409, "\(plan.body)")
+        #expect(plan.body.contains("tagd identity plan"), "\(plan.body)")
+        try await s.stop()
+    }
+
     @Test func ingestThenReadBack() async throws {
         let s = try await TestServer.start()
         let members = """
