@@ -18,7 +18,7 @@ struct LibraryRuleTests {
         let store = try TestStore()
         try seed(store)
         try store.write(path, try String(contentsOf: repository.appendingPathComponent("rules/\(path)"), encoding: .utf8))
-        try store.approve(name)
+        try store.approve(name, plugins: repository.appendingPathComponent("plugins"))
         let report = try #require(try store.run([name]).first)
         #expect(report.status == "succeeded", "\(report.error ?? "")")
         return try store.values(name)

@@ -39,11 +39,12 @@ struct TestStore {
         try source.write(to: url, atomically: true, encoding: .utf8)
     }
 
-    func scan() throws -> [RuleFile] { try RuleCatalog(directory: rules).scan() }
+    func scan(plugins: URL? = nil) throws -> [RuleFile] { try RuleCatalog(directory: rules, pluginsDirectory: plugins).scan() }
 
-    /// Syncs the rules directory and approves `name` as a second person.
-    func approve(_ name: String) throws {
-        let files = try scan()
+    /// Syncs the rules directory and approves `name` as a second person
+    /// (`plugins`: where the rules' `require` finds libraries).
+    func approve(_ name: String, plugins: URL? = nil) throws {
+        let files = try scan(plugins: plugins)
         try registry.sync(files, actor: "alice")
         _ = try registry.approve(name: name, actor: "bob", files: files)
     }

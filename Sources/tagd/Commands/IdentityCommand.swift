@@ -35,12 +35,11 @@ struct IdentityCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let store = try options.open()
-            let actor = try identity.actor(in: store)
-            let outcome = try IdentityMerges(pool: store.pool, pluginsDirectory: options.pluginsURL)
-                .merge(a, b, actor: actor, at: AsOf.parse(asOf))
-            print("merge \(outcome.mergeID): \(outcome.absorbed) merged into \(outcome.survivor) (undo: tagd identity split \(outcome.survivor) --merge \(outcome.mergeID))")
-            IdentityCommand.printRuns(outcome.runs)
+            try IdentityCommand.act(options, identity) { merges, actor in
+                let outcome = try merges.merge(a, b, actor: actor, at: AsOf.parse(asOf))
+                print("merge \(outcome.mergeID): \(outcome.absorbed) merged into \(outcome.survivor) (undo: tagd identity split \(outcome.survivor) --merge \(outcome.mergeID))")
+                return outcome
+            }
         }
     }
 
@@ -69,12 +68,11 @@ struct IdentityCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let store = try options.open()
-            let actor = try identity.actor(in: store)
-            let outcome = try IdentityMerges(pool: store.pool, pluginsDirectory: options.pluginsURL)
-                .split(member, mergeID: merge, actor: actor, at: AsOf.parse(asOf))
-            print("merge \(outcome.mergeID) undone: \(outcome.absorbed) split from \(outcome.survivor)")
-            IdentityCommand.printRuns(outcome.runs)
+            try IdentityCommand.act(options, identity) { merges, actor in
+                let outcome = try merges.split(member, mergeID: merge, actor: actor, at: AsOf.parse(asOf))
+                print("merge \(outcome.mergeID) undone: \(outcome.absorbed) split from \(outcome.survivor)")
+                return outcome
+            }
         }
     }
 
@@ -153,6 +151,16 @@ struct IdentityCommand: ParsableCommand {
             throw CLIError("no \(IdentityRules.file) in \(options.rulesURL.path)")
         }
         return try IdentityRules.parse(source: file.source, file: file.path)
+    }
+
+    /// Runs a merge or split as the acting user, then reports the incremental runs that followed it.
+    static func act(
+        _ options: StoreOptions, _ identity: ActorOptions, _ body: (IdentityMerges, String) throws -> IdentityMerges.Outcome
+    ) throws {
+        let store = try options.open()
+        let actor = try identity.actor(in: store)
+        let outcome = try body(IdentityMerges(pool: store.pool, pluginsDirectory: options.pluginsURL), actor)
+        printRuns(outcome.runs)
     }
 
     static func printRuns(_ runs: [RunReport]) {
