@@ -42,6 +42,14 @@ extension MemberStore {
         migrator.registerMigration("v9-web-sessions") { db in
             try db.execute(sql: schemaV9WebSessions)
         }
+        migrator.registerMigration("v10-model-fits") { db in
+            // The BG/NBD parameters a tag's last run predicted with (JSON), reused
+            // until the tag's `refit` cycle says to fit again. A table of its own:
+            // a column after the snapshot's data would be read through all of it.
+            try db.execute(sql: """
+                CREATE TABLE model_fits(tag_id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, fits TEXT NOT NULL)
+                """)
+        }
         return migrator
     }
 

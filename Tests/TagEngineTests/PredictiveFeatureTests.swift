@@ -77,7 +77,7 @@ import Testing
         }
     }
 
-    @Test func incrementalRunsRefitWhenPurchasesOrTheClockMove() throws {
+    @Test func incrementalRunsReuseTheFitInsideItsRefitCycle() throws {
         let store = try TestStore()
         _ = try Self.seedCustomers(store)
         try store.write("risk.lua", """
@@ -89,22 +89,85 @@ import Testing
         let live = try store.registry.liveVersions()
         let first = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")[0]
         #expect(first.kind == "full" && first.covered == 60)
+        let fitted = try Self.fits(store)
+        #expect(fitted?.asOf == TestStore.asOf)
         // Nothing changed, same as-of: nobody is evaluated.
         let idle = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")[0]
         #expect(idle.kind == "incremental" && idle.evaluated == 0)
-        // One new purchase moves the fit: everyone is evaluated again.
+        // A new purchase inside the refit cycle: the stored fit predicts, only the buyer is evaluated.
+        let before = try store.values("risk")
         _ = try store.store.ingest(orders: [OrderInput(member: "c07", ts: TestStore.ago(0.5))])
         let changed = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")[0]
-        #expect(changed.kind == "incremental" && changed.evaluated == 61)
-        #expect((changed.reasons?["model refitted"] ?? 0) > 0, "\(String(describing: changed.reasons))")
-        // A day later with no new data: T grew for everyone, so the model refits too.
+        #expect(changed.kind == "incremental" && changed.evaluated == 1, "\(String(describing: changed.reasons))")
+        #expect(try Self.fits(store) == fitted)
+        let after = try store.values("risk")
+        #expect(after["c07"] != before["c07"])
+        #expect(after.filter { $0.key != "c07" } == before.filter { $0.key != "c07" })
+        // A full run inside the cycle predicts with the same fit: the same values.
+        _ = try store.runner.run(live, asOf: store.asOfDate, trigger: "test", full: true)
+        #expect(try store.values("risk") == after)
+        // --refit fits again on today's data: everyone's prediction moves a little.
+        let refitted = try store.runner.run(live, asOf: store.asOfDate, trigger: "test", refit: true)[0]
+        #expect(refitted.changed > 1)
+        #expect(try Self.fits(store) != fitted)
+        // A day later (a slot of the daily cycle passed): the model is fitted
+        // again and everyone is evaluated; the values equal a full run then.
         let later = Date(timeIntervalSince1970: TimeInterval(TestStore.asOf + TestStore.day))
         let moved = try store.runner.run(live, asOf: later, trigger: "test")[0]
         #expect(moved.evaluated == 61)
-        // And the values equal a full run at that time.
+        #expect((moved.reasons?["model refitted"] ?? 0) > 0, "\(String(describing: moved.reasons))")
+        #expect(try Self.fits(store)?.asOf == TestStore.asOf + TestStore.day)
         let incremental = try store.values("risk")
-        _ = try store.runner.run(live, asOf: later, trigger: "test", full: true)
+        _ = try store.runner.run(live, asOf: later, trigger: "test", full: true, refit: true)
         #expect(try store.values("risk") == incremental)
+    }
+
+    @Test func anHourlyRefitCycleFitsAgainEveryHour() throws {
+        let store = try TestStore()
+        _ = try Self.seedCustomers(store)
+        try store.write("risk.lua", """
+            return tag "risk" { title = "t", category = "c", owner = "o", kind = "score", refresh = "hourly", refit = "hourly",
+              features = { buy = p_purchase("orders", { horizon = "30d" }) },
+              evaluate = function(m) return m.buy and 1 - m.buy end }
+            """)
+        try store.approve("risk")
+        let live = try store.registry.liveVersions()
+        _ = try store.runner.run(live, asOf: store.asOfDate, trigger: "test")
+        // Ten minutes later: the clock moved (everyone's T), the fit did not.
+        let soon = try store.runner.run(live, asOf: store.asOfDate.addingTimeInterval(600), trigger: "test")[0]
+        #expect((soon.reasons?["as-of moved"] ?? 0) > 0, "\(String(describing: soon.reasons))")
+        #expect(try Self.fits(store)?.asOf == TestStore.asOf)
+        // Past the next whole hour: fitted again.
+        let hour = try store.runner.run(live, asOf: store.asOfDate.addingTimeInterval(3_700), trigger: "test")[0]
+        #expect((hour.reasons?["model refitted"] ?? 0) > 0, "\(String(describing: hour.reasons))")
+        #expect(try Self.fits(store)?.asOf == TestStore.asOf + 3_700)
+    }
+
+    @Test func refitIsCheckedWhenTheRuleLoads() throws {
+        let store = try TestStore()
+        try store.write("plain.lua", """
+            return tag "plain" { title = "t", category = "c", owner = "o", kind = "flag", refresh = "daily", refit = "daily",
+              features = { n = count("orders") }, evaluate = function(m) return m.n > 0 end }
+            """)
+        try store.write("bad.lua", """
+            return tag "bad" { title = "t", category = "c", owner = "o", kind = "score", refresh = "daily", refit = "sometimes",
+              features = { buy = p_purchase("orders", { horizon = "30d" }) }, evaluate = function(m) return m.buy end }
+            """)
+        let problems = try store.scan().compactMap { file -> String? in
+            if case .failure(let error) = file.outcome { return "\(error)" }
+            return nil
+        }.joined(separator: "\n")
+        #expect(problems.contains("refit applies to model features"), "\(problems)")
+        #expect(problems.contains("refit:"), "\(problems)")
+    }
+
+    /// The model fits of the only tag's last run.
+    static func fits(_ store: TestStore) throws -> ModelFits? {
+        try store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT fits FROM model_fits").map {
+                try JSONDecoder().decode(ModelFits.self, from: Data($0.utf8))
+            }
+        }
     }
 
     @Test func modelFeaturesAreNilWhenTheModelCannotBeFitted() throws {

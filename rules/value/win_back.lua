@@ -23,6 +23,7 @@ return tag "win_back" {
   evaluate = function(m, pop)
     if m.expected_90d == nil then return false end
     local pace_90d = m.days_365 * 90 / 365
-    return m.spend >= pop.quantile("spend", 0.8) and m.expected_90d < 0.5 * pace_90d
+    -- (the percentile asked as a question about m.spend, as in high_value)
+    return pop.at_least("spend", m.spend, "p80") and m.expected_90d < 0.5 * pace_90d
   end,
 }

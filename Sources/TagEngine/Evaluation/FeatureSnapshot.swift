@@ -35,6 +35,8 @@ struct FeatureSnapshot {
     var covered: Int = 0
     /// What a pop-reading rule asked `pop`, member by member (see ``PopRecording``).
     var recording: PopRecording?
+    /// The model fits the values were predicted with (see ``ModelFits``).
+    var fits: ModelFits?
 
     /// The snapshot of `tagID` without its data (an empty table), if any and
     /// if it still describes the tag's live values; `members` says how many
@@ -111,6 +113,7 @@ struct FeatureSnapshot {
                 VALUES (?, ?, ?, ?, ?, ?, zeroblob(?))
                 """,
             arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), size])
+        try fits?.save(tagID: tagID, versionID: versionID, in: db)
         var blob: OpaquePointer?
         guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 1, &blob) == SQLITE_OK,
             let blob
@@ -127,11 +130,15 @@ struct FeatureSnapshot {
     }
 
     /// Moves a stored snapshot's as-of time and marks forward without
-    /// rewriting its data (a run in which no member's features moved).
+    /// rewriting its data (a run in which no member's features moved), and
+    /// stores its model fits when it has any (a new fit).
     func advance(in db: Database) throws {
         try db.execute(
-            sql: "UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ?, stats = ? WHERE tag_id = ?",
+            sql: """
+                UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ?, stats = ? WHERE tag_id = ?
+                """,
             arguments: [asOf, changeMark, historyMark, String(covered), tagID])
+        try fits?.save(tagID: tagID, versionID: versionID, in: db)
     }
 
     /// The newest `change_log` and `tag_history` ids visible to `db`.

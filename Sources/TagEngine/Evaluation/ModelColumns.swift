@@ -11,28 +11,48 @@ import CustomerBase
 /// a + b near zero, where the hypergeometric series diverge), every
 /// member's value is nil.
 enum ModelColumns {
-    /// The columns of `models`, in their order, for every member of `table`.
+    /// The columns of `models`, in their order, for every member of `table`
+    /// (or only those at `only`: the others' values are left NaN), and the
+    /// fits they were predicted with.
+    ///
+    /// - Parameter fits: parameters to predict with instead of fitting
+    ///   (a fresh stored fit, ``ModelFits``); `nil` fits over the population.
+    /// - Returns: `nil` when the stored fits cannot predict one of the members
+    ///   at `only` (a series that diverges for a new history): the caller
+    ///   then predicts everyone, as a full run with those fits would.
     static func compute(
-        _ models: [(name: String, model: ModelFeature)], table: FeatureTable, included: [Bool]?, asOf: Int64
-    ) throws -> [FeatureColumn] {
-        var fitted: [[FeatureSpec]: BGNBDModel?] = [:]
+        _ models: [(name: String, model: ModelFeature)], table: FeatureTable, included: [Bool]?, asOf: Int64,
+        fits: ModelFits? = nil, only: [Int]? = nil
+    ) throws -> (columns: [FeatureColumn], fits: ModelFits)? {
+        // Fits made for other models (another version) are not used.
+        let fits = fits.flatMap { fits in
+            models.allSatisfy { fits.parameters.keys.contains(ModelFits.key($0.model.inputs)) } ? fits : nil
+        }
+        var used = fits ?? ModelFits(asOf: asOf, parameters: [:])
         var columns: [FeatureColumn] = []
+        // A fit needs everyone's history; a prediction only the members asked for.
+        let scope = (fits == nil ? nil : only) ?? Array(0..<table.count)
         for (_, feature) in models {
+            let key = ModelFits.key(feature.inputs)
             var histories = [PurchaseHistory?](repeating: nil, count: table.count)
-            for index in 0..<table.count where included?[index] ?? true {
+            for index in scope where included?[index] ?? true {
                 histories[index] = feature.history(at: index, in: table, asOf: asOf)
             }
-            let key = feature.inputs
-            if fitted[key] == nil {
+            if used.parameters[key] == nil {
                 let cohort = try CustomerCohort(histories.lazy.compactMap { $0 })
-                fitted[key] = (try? BGNBDFit.fit(cohort)).map { BGNBDModel($0.parameters) }
+                used.parameters[key] = .some((try? BGNBDFit.fit(cohort))?.parameters)
             }
-            let values = (fitted[key] ?? nil).flatMap { model in
-                try? predict(feature, model: model, histories: histories)
+            var values: ContiguousArray<Double>?
+            if case .some(.some(let parameters)) = used.parameters[key] {
+                do {
+                    values = try predict(feature, model: BGNBDModel(parameters), histories: histories)
+                } catch {
+                    if fits != nil, only != nil { return nil }
+                }
             }
             columns.append(.numeric(.real, values ?? ContiguousArray(repeating: .nan, count: table.count)))
         }
-        return columns
+        return (columns, used)
     }
 
     /// Every member's prediction (NaN: none); throws when the model's

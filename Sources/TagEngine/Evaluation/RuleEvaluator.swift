@@ -24,6 +24,12 @@ final class RuleEvaluator {
     private let slots: EvaluationSlots
     /// `{ __index = ... }` that builds `m.attr` when a rule reads it.
     private var attrMetatable: LuaRef?
+    /// The fits the model features were predicted with (set by `evaluate`).
+    private(set) var fits: ModelFits?
+    /// Whether `evaluate` evaluated everyone although asked for some members:
+    /// the stored fits could not predict a changed member, and a full run
+    /// with those fits would give every member no value.
+    private(set) var widened = false
 
     init(
         lua: LuaState, rule: RuleDefinition, table: FeatureTable, asOf: Int64,
@@ -50,17 +56,29 @@ final class RuleEvaluator {
     ///   - only: evaluate just these member indexes (ascending); `nil` for all.
     ///   - mask: the population mask to use as it is (`nil`: computed here).
     ///   - recorder: told every question `pop` answers, member by member.
+    ///   - fits: model parameters to predict with (``ModelFits``); `nil` fits them.
     @discardableResult
     func evaluate(
         in db: Database, population: PopulationStats? = nil, only: [Int]? = nil, mask: [Bool]? = nil,
-        recorder: PopRecorder? = nil, stop: () -> RunError? = { nil }, sink: (Int, String?) throws -> Void
+        recorder: PopRecorder? = nil, fits: ModelFits? = nil, stop: () -> RunError? = { nil },
+        sink: (Int, String?) throws -> Void
     ) throws -> PopulationStats {
         try checkData()
         if rule.usesAttributes, attrMetatable == nil { attrMetatable = try makeAttrMetatable() }
         let included = try mask ?? rule.population.map { try populationMask($0, in: db) }
-        if !rule.models.isEmpty {
-            let fitted = try ModelColumns.compute(rule.models, table: table, included: included, asOf: asOf)
-            columns.replaceSubrange(rule.features.count..., with: fitted)
+        var only = only
+        self.fits = fits
+        if !rule.models.isEmpty, only?.isEmpty != true {  // nobody to evaluate: nothing to fit
+            var fitted = try ModelColumns.compute(rule.models, table: table, included: included, asOf: asOf, fits: fits, only: only)
+            if fitted == nil {
+                widened = true
+                only = nil
+                fitted = try ModelColumns.compute(rule.models, table: table, included: included, asOf: asOf, fits: fits)
+            }
+            if let fitted {
+                columns.replaceSubrange(rule.features.count..., with: fitted.columns)
+                self.fits = fitted.fits
+            }
         }
         let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)

@@ -20,6 +20,9 @@ struct RulePass: @unchecked Sendable {
     /// Whether the features of any changed member differ from the
     /// snapshot's (so population statistics may differ too); true for a full pass.
     var featuresMoved = true
+    /// The model fits stored with the tag's snapshot of this version, if any
+    /// (``ModelFits``; `nil` when a run must fit again: `tagd run --refit`).
+    var storedFits: ModelFits?
     /// Members re-computed or re-evaluated, by reason.
     var reasons: [String: Int]
     /// The marks the pass has seen (saved with its snapshot).

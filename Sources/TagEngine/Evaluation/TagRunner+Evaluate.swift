@@ -29,6 +29,8 @@ struct RuleValues: @unchecked Sendable {
     var reasons: [String: Int]
     /// What `pop` answered, for the next run's snapshot (pop-reading rules).
     var recording: PopRecording?
+    /// The model fits the values were predicted with (rules with model features).
+    var fits: ModelFits?
 }
 
 /// Groups rules so that each group reads only tags of earlier groups.
@@ -82,13 +84,21 @@ extension TagRunner {
             }
             let previousIndex = pass.previousIndex
             var population: PopulationStats?
-            // Model features are fitted over everyone, and their observation
-            // time moves with the clock: a changed input or a new as-of refits.
-            if only != nil, !rule.models.isEmpty,
-                maskChanged || pass.featuresMoved || pass.previous.map({ $0.asOf != asOf }) ?? true
-            {
-                only = nil
-                reasons["model refitted"] = table.count - (pass.changed?.count ?? 0)
+            // Model features predict with the stored fit while the rule's
+            // `refit` cycle allows; a new fit moves everyone's predictions, and
+            // so does a new as-of (the observation time of every history).
+            let fits = rule.models.isEmpty ? nil : pass.storedFits.flatMap { stored in
+                (try? RefreshSchedule(parsing: rule.refit)).flatMap { stored.isFresh(at: asOf, refit: $0) ? stored : nil }
+            }
+            if let changed = only, !rule.models.isEmpty {
+                let clockMoved = pass.previous.map { $0.asOf != asOf } ?? true
+                if fits == nil, maskChanged || pass.featuresMoved || clockMoved {
+                    only = nil
+                    reasons["model refitted"] = table.count - changed.count
+                } else if clockMoved {
+                    only = nil
+                    reasons["as-of moved"] = table.count - changed.count
+                }
             }
             if only != nil, usesAsOf, let previous = pass.previous, previous.asOf != asOf {
                 only = nil
@@ -119,10 +129,14 @@ extension TagRunner {
                 return ticket?.stopReason.map { .stopped(name: name, reason: $0) }
             }
             let stats = try evaluator.evaluate(
-                in: db, population: population, only: only, mask: mask, recorder: recorder, stop: stop
+                in: db, population: population, only: only, mask: mask, recorder: recorder, fits: fits, stop: stop
             ) { index, value in
                 if let value { codes[index] = FeatureComputer.code(of: value, dictionary: &dictionary, words: &words) }
                 if index % 100_000 == 99_999 { progress?(Progress(tag: rule.name, done: index + 1, total: total, phase: "evaluate")) }
+            }
+            if evaluator.widened, let evaluated = only {
+                reasons["model failed"] = table.count - evaluated.count
+                only = nil
             }
             // Members not evaluated keep what `pop` answered them before.
             let carried = only == nil ? nil : pass.previous?.recording
@@ -130,7 +144,7 @@ extension TagRunner {
                 ? nil : recorder?.recording(count: table.count, previous: carried, previousIndex: previousIndex)
             return RuleValues(
                 codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started), pass: pass, evaluated: only,
-                mask: stats.included, reasons: reasons, recording: recording)
+                mask: stats.included, reasons: reasons, recording: recording, fits: evaluator.fits)
         }
     }
 }

@@ -54,13 +54,19 @@ public struct TagRunner: Sendable {
 
     /// Runs the live versions `versions` at `asOf`.
     ///
-    /// - Parameter isCancelled: checked every 256 members; when it says
-    ///   yes the rule's transaction rolls back and the run is recorded as failed.
+    /// - Parameters:
+    ///   - full: evaluate every member from freshly computed features.
+    ///   - refit: fit the model features again even inside their `refit` cycle.
+    ///   - isCancelled: checked every 256 members; when it says yes the
+    ///     rule's transaction rolls back and the run is recorded as failed.
     public func run(
         _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String, full: Bool = false,
-        progress: (@Sendable (Progress) -> Void)? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }
+        refit: Bool = false, progress: (@Sendable (Progress) -> Void)? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
     ) throws -> [RunReport] {
-        try run(versions, asOf: asOf, trigger: trigger, full: full, progress: progress, isCancelled: isCancelled, onStats: nil)
+        try run(
+            versions, asOf: asOf, trigger: trigger, full: full, refit: refit, progress: progress, isCancelled: isCancelled,
+            onStats: nil)
     }
 
     /// ``run(_:asOf:trigger:progress:isCancelled:)``, also handing each
@@ -68,7 +74,7 @@ public struct TagRunner: Sendable {
     /// evaluation keeps them to answer `pop` between full runs).
     func run(
         _ versions: [(tag: TagRecord, version: TagVersionRecord)], asOf: Date, trigger: String, full: Bool = false,
-        progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool,
+        refit: Bool = false, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool,
         onStats: ((String, PopulationStats) -> Void)?
     ) throws -> [RunReport] {
         let asOfSeconds = Int64(asOf.timeIntervalSince1970.rounded(.down))
@@ -116,8 +122,8 @@ public struct TagRunner: Sendable {
                 outcomes.set(i, Result {
                     do {
                         return try runOne(
-                            item, ticket: ticket, marks: marks, full: full, shared: shared, asOf: asOfSeconds, started: started,
-                            progress: progress, isCancelled: isCancelled)
+                            item, ticket: ticket, marks: marks, full: full, refit: refit, shared: shared, asOf: asOfSeconds,
+                            started: started, progress: progress, isCancelled: isCancelled)
                     } catch {
                         let stopped = ticket.stopReason.map { RunError.stopped(name: item.rule.name, reason: $0) }
                         let report = try recordFailure(
@@ -140,20 +146,24 @@ public struct TagRunner: Sendable {
 
     /// Plans, evaluates and writes one rule of a level (on a worker thread).
     private func runOne(
-        _ item: LoadedRule, ticket: RunTicket, marks: (change: Int64, history: Int64), full: Bool, shared: SharedTable,
-        asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
+        _ item: LoadedRule, ticket: RunTicket, marks: (change: Int64, history: Int64), full: Bool, refit: Bool,
+        shared: SharedTable, asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> (RunReport, PopulationStats?) {
-        let incremental = full ? nil : try pool.read { db in
+        // A refit moves every prediction: rules with model features then run in full.
+        let incremental = full || (refit && !item.rule.models.isEmpty) ? nil : try pool.read { db in
             try RulePass.incremental(
                 rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks,
                 clockSensitive: !item.rule.models.isEmpty || LuaSource.mentions("as_of", in: item.version.source), in: db)
         }
-        let pass: RulePass
+        var pass: RulePass
         if let incremental {
             pass = incremental
         } else {
             let table = try shared.get()
             pass = RulePass(kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks)
+        }
+        if !item.rule.models.isEmpty, !refit, let tagID = item.tag.id, let versionID = item.version.id {
+            pass.storedFits = try pool.read { db in try ModelFits.stored(tagID: tagID, versionID: versionID, in: db) }
         }
         let values = try evaluate(
             source: item.version.source, file: item.version.file, modules: item.version.moduleSources, pass: pass, asOf: asOf,
@@ -207,7 +217,8 @@ public struct TagRunner: Sendable {
         for spec in RulePass.specs(of: rule) { own.columns[spec] = table.column(spec) }
         let snapshot = FeatureSnapshot(
             tagID: tagID, versionID: versionID, asOf: asOf, changeMark: values.pass.marks.change,
-            historyMark: values.pass.marks.history, table: own, mask: values.mask, covered: covered, recording: values.recording)
+            historyMark: values.pass.marks.history, table: own, mask: values.mask, covered: covered, recording: values.recording,
+            fits: values.fits)
         if values.pass.changed?.isEmpty == true {
             try snapshot.advance(in: db)  // no member's features moved: only the marks
         } else {

@@ -23,6 +23,11 @@ public struct RuleDefinition: Sendable {
     /// recomputed by a full run (`pop_refresh`, a refresh cycle such as
     /// `daily`, `hourly`, `every 15m`; default `daily`). Ignored by scheduled tags.
     public var popRefresh: String = "daily"
+    /// How often the BG/NBD fit of the rule's model features is redone
+    /// (`refit`, a cycle such as `daily`, `weekly` as a cron expression,
+    /// `hourly`; default `daily`): runs inside one cycle predict with the
+    /// stored fit (``ModelFits``).
+    public var refit: String = "daily"
     /// Optional longer description.
     public var description: String?
     /// The declared features, by name, in name order.

@@ -12,10 +12,10 @@ struct RuleParser {
 
     static let knownFields: Set<String> = [
         "title", "category", "owner", "kind", "values", "refresh", "features", "evaluate", "population",
-        "description", "pop_refresh", RuleDSL.marker,
+        "description", "pop_refresh", "refit", RuleDSL.marker,
     ]
     static let knownSegmentFields: Set<String> = [
-        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", "pop_refresh",
+        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", "pop_refresh", "refit",
         RuleDSL.marker,
     ]
     static let reservedFeatureNames: Set<String> = ["id", "attr", "tags"]
@@ -77,6 +77,14 @@ struct RuleParser {
             do { schedule = try RefreshSchedule(parsing: text) } catch { throw fail("pop_refresh: \(error)") }
             if schedule.isRealtime { throw fail("pop_refresh must be a cycle such as daily, hourly or every 15m, not realtime") }
             rule.popRefresh = text
+        }
+        if fields["refit"] != nil {
+            let text = try requiredString("refit")
+            if models.isEmpty { throw fail("refit applies to model features (p_alive, p_purchase, expected_purchases); this rule has none") }
+            let schedule: RefreshSchedule
+            do { schedule = try RefreshSchedule(parsing: text) } catch { throw fail("refit: \(error)") }
+            if schedule.isRealtime { throw fail("refit must be a cycle such as daily, hourly or every 15m, not realtime") }
+            rule.refit = text
         }
         return rule
     }

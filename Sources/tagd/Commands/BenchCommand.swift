@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
             _ = try? registry.approve(name: name, actor: "bench", files: files)
         }
         // Start from empty live values so every run writes the same amount.
-        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history; DELETE FROM outbox; DELETE FROM feature_snapshots") }
+        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history; DELETE FROM outbox; DELETE FROM feature_snapshots; DELETE FROM model_fits") }
         // The shipped tags (segments add reach hooks and outbox writes: --segments).
         let live = try registry.liveVersions().filter { segments || $0.tag.kind == "tag" }
         PeakMemory.reset()
@@ -79,7 +79,7 @@ struct BenchCommand: ParsableCommand {
         // A full refresh (every member re-computed and re-evaluated), then the
         // scheduler's usual case: incremental refreshes at the same as-of.
         PeakMemory.reset()
-        let (fullSeconds, fullRuns) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench", full: true) }
+        let (fullSeconds, fullRuns) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench", full: true, refit: true) }
         let fullPeak = PeakMemory.sinceReset
         PeakMemory.reset()
         let (nothingSeconds, nothingRuns) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench") }
@@ -88,7 +88,7 @@ struct BenchCommand: ParsableCommand {
         print(String(format: "hand-written SQL writing the same rows (values and history, one transaction per tag): %.2f s", writeSeconds))
         print(String(format: "ratio tagd / SQL: first run %.2fx the SQL doing the same work (features + writes, %.2f s), full refresh %.2fx the features query",
                      tagdSeconds / (sqlSeconds + writeSeconds), sqlSeconds + writeSeconds, fullSeconds / sqlSeconds))
-        print(String(format: "tagd run --full, same data (%d changes): %.2f s", Self.changes(fullRuns), fullSeconds))
+        print(String(format: "tagd run --full --refit, same data (%d changes): %.2f s", Self.changes(fullRuns), fullSeconds))
         print(String(format: "incremental refresh, nothing changed (%@ evaluations): %.3f s, %.1fx faster than --full",
                      Console.count(Self.evaluated(nothingRuns)), nothingSeconds, fullSeconds / nothingSeconds))
         for share in [0.01, 0.0001] {
@@ -97,6 +97,7 @@ struct BenchCommand: ParsableCommand {
             let (seconds, runs) = try Self.timed { try runner.run(live, asOf: asOf, trigger: "bench") }
             print(String(format: "incremental refresh after new orders for %@ members (%.2f %%; %@ evaluations): %.3f s, %.1fx faster than --full",
                          Console.count(changed), share * 100, Console.count(Self.evaluated(runs)), seconds, fullSeconds / seconds))
+            Self.printCostliest(runs)
         }
         let incrementalPeak = PeakMemory.sinceReset
         try Self.expiry(pool: pool, plugins: plugins, asOf: asOf)
@@ -110,6 +111,15 @@ extension BenchCommand {
         let started = Date()
         let value = try body()
         return (Date().timeIntervalSince(started), value)
+    }
+
+    /// The rules that took longest in a refresh, with what they evaluated and why.
+    static func printCostliest(_ reports: [RunReport]) {
+        for report in reports.sorted(by: { $0.seconds > $1.seconds }).prefix(5) {
+            let why = (report.reasons ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) \(Console.count($0.value))" }
+            print(String(format: "  %@: %.3f s, %@ evaluated (%@)", report.tag, report.seconds,
+                         Console.count(report.evaluated ?? report.members), why.joined(separator: ", ")))
+        }
     }
 
     static func changes(_ reports: [RunReport]) -> Int { reports.reduce(0) { $0 + $1.gained + $1.lost + $1.changed } }

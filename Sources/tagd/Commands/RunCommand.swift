@@ -11,6 +11,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Reference time (default now); every window is relative to it.") var asOf: String?
     @Flag(help: "Run exactly the tags that are due (tagd due), at --as-of or now.") var due = false
     @Flag(help: "Evaluate every member, ignoring the tags' snapshots (a new version always runs in full).") var full = false
+    @Flag(help: "Fit the model features (p_alive, p_purchase, expected_purchases) again, even inside their refit cycle.")
+    var refit = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: StoreOptions
 
@@ -28,7 +30,7 @@ struct RunCommand: ParsableCommand {
         let live = try registry.liveVersions(names: selected)
         if live.isEmpty { throw CLIError("no active tags to run: approve a rule first (tagd approve NAME --as USER)") }
         let reports = try TagRunner(pool: store.pool, pluginsDirectory: options.pluginsURL)
-            .run(live, asOf: at, trigger: due ? "due" : "cli", full: full, progress: RunCommand.showProgress)
+            .run(live, asOf: at, trigger: due ? "due" : "cli", full: full, refit: refit, progress: RunCommand.showProgress)
         if json { return try Console.json(reports) }
         print(RunCommand.table(reports))
         if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }
