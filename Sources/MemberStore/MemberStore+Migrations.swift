@@ -50,6 +50,15 @@ extension MemberStore {
                 CREATE TABLE model_fits(tag_id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, fits TEXT NOT NULL)
                 """)
         }
+        migrator.registerMigration("v10-snapshot-rows") { db in
+            // Per-member corrections to a snapshot's data, written by incremental
+            // runs instead of the whole snapshot (TagEngine's SnapshotRows).
+            try db.execute(sql: """
+                CREATE TABLE feature_snapshot_rows(
+                  tag_id INTEGER NOT NULL, member_id INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(tag_id, member_id)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 

@@ -37,6 +37,8 @@ struct FeatureSnapshot {
     var recording: PopRecording?
     /// The model fits the values were predicted with (see ``ModelFits``).
     var fits: ModelFits?
+    /// How many members' rows correct the stored data (``SnapshotRows``).
+    var rows = 0
 
     /// The snapshot of `tagID` without its data (an empty table), if any and
     /// if it still describes the tag's live values; `members` says how many
@@ -83,7 +85,9 @@ struct FeatureSnapshot {
             }
         }
         // Unreadable, or made for other features: the run is a full one.
-        guard let decoded = try? SnapshotCoding.decode(source) else { return nil }
+        guard var decoded = try? SnapshotCoding.decode(source) else { return nil }
+        let rows = try SnapshotRows.load(tagID: tagID, in: db)
+        guard (try? SnapshotRows.apply(rows, to: &decoded)) != nil else { return nil }
         var table = FeatureTable(memberIDs: decoded.ids, columns: [:])
         for spec in specs {
             guard let column = decoded.columns["\(spec)"] else { return nil }
@@ -97,6 +101,7 @@ struct FeatureSnapshot {
         snapshot.table = table
         snapshot.mask = decoded.mask
         snapshot.recording = decoded.recording.flatMap { $0.count == table.count ? $0 : nil }
+        snapshot.rows = rows.count
         return snapshot
     }
 
@@ -114,6 +119,7 @@ struct FeatureSnapshot {
                 """,
             arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), size])
         try fits?.save(tagID: tagID, versionID: versionID, in: db)
+        try SnapshotRows.clear(tagID: tagID, in: db)
         var blob: OpaquePointer?
         guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 1, &blob) == SQLITE_OK,
             let blob

@@ -221,6 +221,9 @@ public struct TagRunner: Sendable {
             fits: values.fits)
         if values.pass.changed?.isEmpty == true {
             try snapshot.advance(in: db)  // no member's features moved: only the marks
+        } else if let indexes = Self.rowsToWrite(values) {
+            try snapshot.advance(in: db)  // the members that changed: one row each
+            try SnapshotRows.save(tagID: tagID, indexes: indexes, table: own, mask: values.mask, recording: values.recording, in: db)
         } else {
             try snapshot.save(in: db)
         }
@@ -248,6 +251,21 @@ public struct TagRunner: Sendable {
             tag: rule.name, runID: runID, status: "succeeded", members: values.pass.members, covered: covered, gained: t.gained,
             lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started), topValues: top, error: nil,
             kind: kind, evaluated: indexes.count, reasons: reasons)
+    }
+
+    /// The members whose snapshot rows an incremental run writes instead of
+    /// a new snapshot (``SnapshotRows``), or `nil` when it must write a new
+    /// one: other members, another layout, moved constants, or rows that
+    /// would cover more than an eighth of the members.
+    static func rowsToWrite(_ values: RuleValues) -> [Int]? {
+        let pass = values.pass
+        guard let previous = pass.previous, let changed = pass.changed, pass.previousIDs == nil,
+            (values.mask == nil) == (previous.mask == nil), (values.recording == nil) == (previous.recording == nil),
+            values.recording?.constants == previous.recording?.constants
+        else { return nil }
+        let indexes = values.evaluated.map { Set($0).union(changed).sorted() } ?? Array(0..<pass.table.count)
+        guard previous.rows + indexes.count <= pass.table.count / SnapshotRows.compactionShare else { return nil }
+        return indexes
     }
 
     /// Records rule `item` as running (its `runs` row, visible to `tagd cancel`)

@@ -37,6 +37,7 @@ extension TagRegistry {
             // The next run of a restored tag starts from nothing, not from its old features.
             try db.execute(sql: "DELETE FROM feature_snapshots WHERE tag_id = ?", arguments: [tag.id])
             try db.execute(sql: "DELETE FROM model_fits WHERE tag_id = ?", arguments: [tag.id])
+            try db.execute(sql: "DELETE FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tag.id])
             tag.state = .retired
             tag.updatedAt = now
             try tag.update(db)

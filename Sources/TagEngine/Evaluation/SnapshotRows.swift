@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+
+/// Per-member rows that correct a tag's stored snapshot, so that an
+/// incremental run writes what changed instead of the whole snapshot.
+///
+/// A snapshot is a base blob (``SnapshotCoding``) plus, in
+/// `feature_snapshot_rows`, one row for each member whose features, mask bit
+/// or recorded `pop` answers changed since the base was written. Loading
+/// applies the rows over the base; an incremental run over the same members
+/// upserts rows for the members it re-computed or re-evaluated, in the
+/// transaction that writes their values. When the rows would cover more
+/// than an eighth of the members (or the members, the recorded constants or
+/// the layout changed), the run writes a new base and drops the rows.
+enum SnapshotRows {
+    /// Rows may cover at most this share of the members before a new base is written.
+    static let compactionShare = 8
+
+    /// The encoded row of member `index`: every column in `names` order
+    /// (numbers as 8 bytes, text as a length and UTF-8, -1 for none), the
+    /// mask bit, and the member's recorded questions with their answers.
+    static func encode(
+        index: Int, columns: [(name: String, column: FeatureColumn)], mask: [Bool]?, recording: PopRecording?
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        func int32(_ v: Int32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func double(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        func string(_ s: String) {
+            int32(Int32(s.utf8.count))
+            out.append(contentsOf: s.utf8)
+        }
+        for (_, column) in columns {
+            switch column {
+            case .numeric(_, let values):
+                out.append(0)
+                double(values[index])
+            case .text(let codes, let words):
+                out.append(1)
+                if codes[index] < 0 { int32(-1) } else { string(words[Int(codes[index])]) }
+            }
+        }
+        out.append(mask.map { $0[index] ? 1 : 0 } ?? 2)
+        guard let recording else {
+            int32(-1)
+            return out
+        }
+        let entries = recording.entries(of: index)
+        int32(Int32(entries.count))
+        for entry in entries {
+            let key = recording.keys[Int(recording.keyIDs[entry])]
+            out.append(key.question.rawValue)
+            string(key.feature)
+            double(key.parameter)
+            double(recording.values[entry])
+            double(recording.answers[entry])
+        }
+        return out
+    }
+
+    /// Applies `rows` (member id, encoded row) over a decoded base, in place.
+    /// Throws ``SnapshotCoding/Corrupt`` when a row does not fit the base.
+    static func apply(_ rows: [(member: Int64, data: [UInt8])], to decoded: inout SnapshotCoding.Decoded) throws {
+        guard !rows.isEmpty else { return }
+        let names = decoded.columns.keys.sorted()
+        let isText = names.map { name -> Bool in
+            if case .text? = decoded.columns[name] { return true }
+            return false
+        }
+        // Read every row first, then patch each column once (held uniquely: no copy).
+        var numbers = [[(index: Int, value: Double)]](repeating: [], count: names.count)
+        var words = [[(index: Int, word: String?)]](repeating: [], count: names.count)
+        var overrides: [Int: [(key: PopRecording.Key, value: Double, answer: Double)]] = [:]
+        let table = FeatureTable(memberIDs: decoded.ids, columns: [:])
+        for row in rows {
+            guard let index = table.index(of: row.member) else { throw SnapshotCoding.Corrupt() }
+            var reader = Reader(bytes: row.data)
+            for c in names.indices {
+                guard try reader.byte() == (isText[c] ? 1 : 0) else { throw SnapshotCoding.Corrupt() }
+                if isText[c] {
+                    words[c].append((index, try reader.optionalString()))
+                } else {
+                    numbers[c].append((index, try reader.double()))
+                }
+            }
+            let bit = try reader.byte()
+            guard (bit == 2) == (decoded.mask == nil), bit <= 2 else { throw SnapshotCoding.Corrupt() }
+            if bit < 2 { decoded.mask?[index] = bit == 1 }
+            let entries = try reader.int32()
+            guard (entries >= 0) == (decoded.recording != nil) else { throw SnapshotCoding.Corrupt() }
+            if entries >= 0 {
+                overrides[index] = try (0..<Int(entries)).map { _ in
+                    guard let question = PopQuestion(rawValue: try reader.byte()) else { throw SnapshotCoding.Corrupt() }
+                    let key = PopRecording.Key(question: question, feature: try reader.string(), parameter: try reader.double())
+                    return (key, try reader.double(), try reader.double())
+                }
+            }
+            guard reader.isAtEnd else { throw SnapshotCoding.Corrupt() }
+        }
+        for (c, name) in names.enumerated() {
+            switch decoded.columns.removeValue(forKey: name) {
+            case .numeric(let type, var values)?:
+                for patch in numbers[c] { values[patch.index] = patch.value }
+                decoded.columns[name] = .numeric(type, values)
+            case .text(var codes, var dictionary)?:
+                var known = Dictionary(dictionary.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+                for patch in words[c] {
+                    guard let word = patch.word else {
+                        codes[patch.index] = -1
+                        continue
+                    }
+                    if let code = known[word] {
+                        codes[patch.index] = code
+                    } else {
+                        codes[patch.index] = Int32(dictionary.count)
+                        known[word] = Int32(dictionary.count)
+                        dictionary.append(word)
+                    }
+                }
+                decoded.columns[name] = .text(codes, dictionary: dictionary)
+            case nil:
+                throw SnapshotCoding.Corrupt()
+            }
+        }
+        if let base = decoded.recording, !overrides.isEmpty {
+            decoded.recording = try base.replacing(overrides)
+        }
+    }
+
+    /// The rows of tag `tagID`, by member.
+    static func load(tagID: Int64, in db: Database) throws -> [(member: Int64, data: [UInt8])] {
+        try Row.fetchAll(db, sql: "SELECT member_id, data FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tagID])
+            .map { ($0["member_id"], [UInt8]($0["data"] as Data)) }
+    }
+
+    /// How many members of tag `tagID` have rows.
+    static func count(tagID: Int64, in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tagID]) ?? 0
+    }
+
+    /// Writes (replaces) the rows of the members at `indexes` of `table`.
+    static func save(
+        tagID: Int64, indexes: [Int], table: FeatureTable, mask: [Bool]?, recording: PopRecording?, in db: Database
+    ) throws {
+        let columns = table.columns.map { (name: "\($0.key)", column: $0.value) }.sorted { $0.name < $1.name }
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO feature_snapshot_rows(tag_id, member_id, data) VALUES (?, ?, ?)")
+        for index in indexes {
+            let data = Data(encode(index: index, columns: columns, mask: mask, recording: recording))
+            try statement.execute(arguments: [tagID, table.memberIDs[index], data])
+        }
+    }
+
+    /// Drops every row of tag `tagID` (a new base was written).
+    static func clear(tagID: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tagID])
+    }
+
+    /// Reads a row's fields in order; any overrun is ``SnapshotCoding/Corrupt``.
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        var isAtEnd: Bool { offset == bytes.count }
+
+        mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+            guard n >= 0, n <= bytes.count - offset else { throw SnapshotCoding.Corrupt() }
+            defer { offset += n }
+            return bytes[offset..<offset + n]
+        }
+
+        mutating func byte() throws -> UInt8 { try take(1).first ?? 0 }
+
+        mutating func int32() throws -> Int32 {
+            Int32(littleEndian: try take(4).withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
+        }
+
+        mutating func double() throws -> Double {
+            Double(bitPattern: UInt64(littleEndian: try take(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
+        }
+
+        mutating func optionalString() throws -> String? {
+            let length = try int32()
+            return length < 0 ? nil : String(decoding: try take(Int(length)), as: UTF8.self)
+        }
+
+        mutating func string() throws -> String {
+            guard let s = try optionalString() else { throw SnapshotCoding.Corrupt() }
+            return s
+        }
+    }
+}
+
+extension PopRecording {
+    /// This recording with the entries of some members replaced.
+    func replacing(_ overrides: [Int: [(key: Key, value: Double, answer: Double)]]) throws -> PopRecording {
+        var result = PopRecording()
+        result.keys = keys
+        result.constants = constants
+        var keyIndex = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        result.offsets.reserveCapacity(offsets.count)
+        for index in 0..<count {
+            if let entries = overrides[index] {
+                for entry in entries {
+                    let id: Int
+                    if let known = keyIndex[entry.key] {
+                        id = known
+                    } else {
+                        id = result.keys.count
+                        guard id <= Int(UInt16.max) else { throw SnapshotCoding.Corrupt() }
+                        result.keys.append(entry.key)
+                        keyIndex[entry.key] = id
+                    }
+                    result.keyIDs.append(UInt16(id))
+                    result.values.append(entry.value)
+                    result.answers.append(entry.answer)
+                }
+            } else {
+                let range = entries(of: index)
+                result.keyIDs.append(contentsOf: keyIDs[range])
+                result.values.append(contentsOf: values[range])
+                result.answers.append(contentsOf: answers[range])
+            }
+            result.offsets.append(Int32(result.keyIDs.count))
+        }
+        return result
+    }
+}

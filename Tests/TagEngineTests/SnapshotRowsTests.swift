@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import MemberStore
+import Testing
+
+@testable import TagEngine
+
+/// Incremental runs write one snapshot row per changed member instead of a
+/// new snapshot, later runs read them back, and a new base replaces them.
+@Suite("Snapshot rows")
+struct SnapshotRowsTests {
+    /// A pop-reading score and a text feature, over `members` members with one order each.
+    static func store(members: Int) throws -> TestStore {
+        let store = try TestStore()
+        var orders: [OrderInput] = []
+        for i in 0..<members {
+            let days = Double(i % 50) + 1
+            let amount = Double(i % 17) * 10
+            orders.append(OrderInput(member: "m\(i)", ts: TestStore.ago(days), amount: amount, category: i % 2 == 0 ? "pet" : "books"))
+        }
+        _ = try store.store.ingest(orders: orders)
+        try store.write("spend.lua", """
+            return tag "spend" { title = "t", category = "c", owner = "o", kind = "label", refresh = "hourly",
+              features = { spend = sum("orders.amount"), top = mode("orders.category") },
+              population = function(m) return m.spend > 0 end,
+              evaluate = function(m, pop) return m.top .. ":" .. pop.ntile("spend", m.spend, 4) end }
+            """)
+        try store.approve("spend")
+        return store
+    }
+
+    static func rows(_ store: TestStore) throws -> Int {
+        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM feature_snapshot_rows") ?? 0 }
+    }
+
+    static func base(_ store: TestStore) throws -> Data? {
+        try store.pool.read { db in try Data.fetchOne(db, sql: "SELECT data FROM feature_snapshots") }
+    }
+
+    @Test func aSmallChangeWritesRowsThatTheNextRunReads() throws {
+        let store = try Self.store(members: 200)
+        #expect(try store.run().first?.kind == "full")
+        let base = try Self.base(store)
+        // Two members buy in a new category: two rows, the base untouched.
+        _ = try store.store.ingest(orders: [
+            OrderInput(member: "m3", ts: TestStore.ago(0.5), amount: 500, category: "toys"),
+            OrderInput(member: "m4", ts: TestStore.ago(0.5), amount: 500, category: "toys"),
+            OrderInput(member: "m4", ts: TestStore.ago(0.4), amount: 500, category: "toys"),
+        ])
+        let second = try #require(try store.run().first)
+        #expect(second.kind == "incremental")
+        #expect(try Self.rows(store) >= 2)
+        #expect(try Self.base(store) == base)
+        // The next change starts from base + rows: the values equal a full run.
+        _ = try store.store.ingest(orders: [OrderInput(member: "m5", ts: TestStore.ago(0.5), amount: 5, category: "toys")])
+        #expect(try store.run().first?.kind == "incremental")
+        let incremental = try store.values("spend")
+        #expect(incremental["m4"]?.hasPrefix("toys:") == true)
+        _ = try store.runner.run(try store.registry.liveVersions(), asOf: store.asOfDate, trigger: "test", full: true)
+        #expect(try store.values("spend") == incremental)
+        // A full run writes a new base and drops the rows.
+        #expect(try Self.rows(store) == 0)
+    }
+
+    @Test func rowsPastAnEighthOfTheMembersBecomeANewBase() throws {
+        let store = try Self.store(members: 80)
+        _ = try store.run()
+        let base = try Self.base(store)
+        _ = try store.store.ingest(orders: (0..<20).map { OrderInput(member: "m\($0)", ts: TestStore.ago(0.5), amount: 1) })
+        #expect(try store.run().first?.kind == "incremental")
+        #expect(try Self.rows(store) == 0)
+        #expect(try Self.base(store) != base)
+    }
+
+    @Test func aDamagedRowMakesTheNextRunFull() throws {
+        let store = try Self.store(members: 200)
+        _ = try store.run()
+        _ = try store.store.ingest(orders: [OrderInput(member: "m7", ts: TestStore.ago(0.5), amount: 900, category: "toys")])
+        _ = try store.run()
+        #expect(try Self.rows(store) > 0)
+        let expected = try store.values("spend")
+        try store.pool.write { db in try db.execute(sql: "UPDATE feature_snapshot_rows SET data = x'0102'") }
+        _ = try store.store.ingest(orders: [OrderInput(member: "m8", ts: TestStore.ago(0.5), amount: 1, category: "pet")])
+        let repaired = try #require(try store.run().first)
+        #expect(repaired.kind == "full")
+        #expect(try store.values("spend")["m7"] == expected["m7"])
+    }
+}
