@@ -99,6 +99,69 @@ import Testing
         #expect(try store.values("spender") == (try Self.fullRun(store, tag: "spender")))
     }
 
+    /// Spend at most twice the total spend per buyer: a derived statistic.
+    static let derived = """
+        return tag "modest" {
+          title = "modest", category = "test/pop", owner = "qa", kind = "flag", refresh = "hourly",
+          features = { spend = sum("orders.amount") },
+          stats = {
+            -- half the spend per buyer, or none without buyers
+            half = function(pop) local n = pop.count "spend" if n > 0 then return pop.sum "spend" / n / 2 end end,
+            none = function(pop) return nil end,
+          },
+          evaluate = function(m, pop)
+            return pop.at_most("spend", m.spend, "half") and not pop.above("spend", m.spend, "none")
+          end,
+        }
+        """
+
+    @Test func aDerivedStatisticThatMovedReEvaluatesOnlyTheMembersItMovedPast() throws {
+        let store = try Self.seeded()
+        try store.write("modest.lua", Self.derived)
+        try store.approve("modest")
+        #expect(try store.run().first?.status == "succeeded")
+        // Mean spend 50.5: at most 25.25 holds for m001...m025.
+        #expect(try store.values("modest").count == 25)
+        // m001 spends 100 more: the half-mean moves to 25.75, past nobody; only m001 moves.
+        _ = try store.store.ingest(orders: [OrderInput(member: "m001", ts: TestStore.ago(1), amount: 100, category: "pet")])
+        let report = try #require(try store.run().first)
+        #expect(report.kind == "incremental")
+        #expect(report.evaluated == 1, "\(String(describing: report.reasons))")
+        #expect(try store.values("modest") == (try Self.fullRun(store, tag: "modest")))
+        // m002 spends 300 more: the half-mean reaches 27.25, and m026, m027 come inside.
+        _ = try store.store.ingest(orders: [OrderInput(member: "m002", ts: TestStore.ago(1), amount: 300, category: "pet")])
+        let moved = try #require(try store.run().first)
+        #expect(moved.reasons?["pop answer moved"] == 2, "\(String(describing: moved.reasons))")
+        #expect(try store.values("modest") == (try Self.fullRun(store, tag: "modest")))
+    }
+
+    @Test(arguments: [
+        ("stats = { mean = function(pop) return 1 end },", "'mean' is a built-in statistic"),
+        ("stats = { half = 2 },", "stats.half must be a function(pop)"),
+        ("stats = { [\"a b\"] = function() end },", "'a b' is not a name"),
+        ("stats = 3,", "stats must be a table"),
+    ])
+    func badDerivedStatisticsFailAtLoad(field: String, message: String) throws {
+        let store = try Self.seeded()
+        try store.write("bad.lua", Self.spending("bad", evaluate: "return true").replacingOccurrences(
+            of: "features = {", with: "\(field)\n  features = {"))
+        let problems = try store.scan().compactMap { file -> String? in
+            if case .failure(let error) = file.outcome { return "\(error)" }
+            return nil
+        }
+        #expect(problems.contains { $0.contains(message) }, "\(problems)")
+    }
+
+    @Test func aDerivedStatisticThatFailsNamesIt() throws {
+        let store = try Self.seeded()
+        try store.write("bad.lua", Self.spending("bad", evaluate: "return pop.at_most(\"spend\", m.spend, \"half\")")
+            .replacingOccurrences(of: "features = {", with: "stats = { half = function(pop) return \"x\" end },\n  features = {"))
+        try store.approve("bad")
+        let report = try #require(try store.run().first)
+        #expect(report.status == "failed")
+        #expect(report.error?.contains("stats.half returned a string") == true, "\(report.error ?? "")")
+    }
+
     @Test func comparisonsAnswerLikeTheStatisticTheyName() throws {
         let store = try Self.seeded()
         try store.write("cmp.lua", Self.spending("cmp", kind: "label", evaluate: """

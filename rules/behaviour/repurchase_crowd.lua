@@ -22,17 +22,15 @@ for _, c in ipairs(CATEGORIES) do
   features[c .. "_last"] = days_since("orders", bought)
 end
 
--- Cycles of this run's population (pop is a new object every run).
-local cycles, cycles_of
-local function cycle(pop, c)
-  if cycles_of ~= pop then
-    cycles, cycles_of = {}, pop
-    for _, k in ipairs(CATEGORIES) do
-      local gaps = pop.sum(k .. "_n") - pop.count(k .. "_last")
-      if gaps >= MIN_GAPS then cycles[k] = (pop.sum(k .. "_first") - pop.sum(k .. "_last")) / gaps end
-    end
+-- The cycles, one derived statistic per category: computed once per run
+-- from pop, and compared with as pop.at_most("pet_last", last, "pet_cycle"),
+-- so a refresh re-evaluates only the members whose side of a cycle moved.
+local stats = {}
+for _, c in ipairs(CATEGORIES) do
+  stats[c .. "_cycle"] = function(pop)
+    local gaps = pop.sum(c .. "_n") - pop.count(c .. "_last")
+    if gaps >= MIN_GAPS then return (pop.sum(c .. "_first") - pop.sum(c .. "_last")) / gaps end
   end
-  return cycles[c]
 end
 
 return tag "repurchase_crowd" {
@@ -42,13 +40,15 @@ return tag "repurchase_crowd" {
   kind     = "label",
   refresh  = "daily at 04:30",
   features = features,
+  stats    = stats,
 
   evaluate = function(m, pop)
     local best, most, latest
     for _, c in ipairs(CATEGORIES) do
-      local n, last, days = m[c .. "_n"], m[c .. "_last"], cycle(pop, c)
+      local n, last = m[c .. "_n"], m[c .. "_last"]
       -- the category bought most often wins; a tie goes to the latest purchase
-      if n > 0 and days and last <= days and (best == nil or n > most or (n == most and last < latest)) then
+      if n > 0 and pop.at_most(c .. "_last", last, c .. "_cycle")
+        and (best == nil or n > most or (n == most and last < latest)) then
         best, most, latest = c, n, last
       end
     end

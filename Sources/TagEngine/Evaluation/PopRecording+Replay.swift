@@ -6,7 +6,11 @@ extension PopRecording {
     ///
     /// `previousIndex` maps an index of `table` to the index of the same
     /// member in the table this recording was made over.
-    func moved(stats: PopulationStats, count: Int, changed: [Int], previousIndex: (Int) -> Int?) throws -> [Int]? {
+    ///
+    /// - Parameter derived: the rule's derived statistics over `stats`.
+    func moved(
+        stats: PopulationStats, derived: DerivedStatistics = .init(), count: Int, changed: [Int], previousIndex: (Int) -> Int?
+    ) throws -> [Int]? {
         for constant in constants where try stats.answer(constant.arguments) != constant.answer { return nil }
         var isChanged = [Bool](repeating: false, count: count)
         for index in changed { isChanged[index] = true }
@@ -15,7 +19,7 @@ extension PopRecording {
             guard let before = previousIndex(index), before < self.count else { continue }
             for entry in entries(of: before) {
                 let key = keys[Int(keyIDs[entry])]
-                let now = try stats.answer(key.question, feature: key.feature, value: values[entry], parameter: key.parameter) ?? .nan
+                let now = try stats.answer(key.question, feature: key.feature, value: values[entry], parameter: key.parameter, derived: derived) ?? .nan
                 let was = answers[entry]
                 if now != was && !(now.isNaN && was.isNaN) {
                     moved.append(index)

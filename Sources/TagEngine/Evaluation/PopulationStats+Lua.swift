@@ -3,7 +3,7 @@ import LuaHost
 extension PopulationStats {
     /// Answers `stat(op, feature, a, b)` from the `pop` table built by
     /// ``PopPrelude``, telling `recorder` (if any) what was asked and answered.
-    func answer(_ arguments: [LuaValue], recorder: PopRecorder? = nil) throws -> [LuaValue] {
+    func answer(_ arguments: [LuaValue], recorder: PopRecorder? = nil, derived: DerivedStatistics = .init()) throws -> [LuaValue] {
         guard let op = arguments.first?.stringValue else { throw LuaHostError("pop: bad call") }
         let name = arguments.count > 1 ? arguments[1].stringValue : nil
         let a = arguments.count > 2 ? arguments[2] : .nil
@@ -21,9 +21,12 @@ extension PopulationStats {
                 let feature = try feature()
                 let parameter: Double
                 if question.isComparison {
-                    guard let text = b.stringValue, let stat = PopQuestion.statistic(text) else {
+                    guard let text = b.stringValue, let stat = PopQuestion.statistic(text) ?? derived.parameter(of: text) else {
+                        let choices = derived.names.isEmpty
+                            ? "\"mean\", \"median\" or a quantile such as \"p80\""
+                            : "\"mean\", \"median\", a quantile such as \"p80\" or one of the rule's stats (\(derived.names.joined(separator: ", ")))"
                         throw LuaHostError(
-                            "pop.\(op): expected the statistic to compare with: \"mean\", \"median\" or a quantile such as \"p80\", got \(b.stringValue.map { "\"\($0)\"" } ?? b.typeName)")
+                            "pop.\(op): expected the statistic to compare with: \(choices), got \(b.stringValue.map { "\"\($0)\"" } ?? b.typeName)")
                     }
                     guard !a.isNil else { throw LuaHostError("pop.\(op): expected the member's value, got nil") }
                     parameter = stat
@@ -32,7 +35,7 @@ extension PopulationStats {
                     parameter = question == .ntile ? try number(b, "the number of tiles") : 0
                 }
                 let value = try number(a, "the member's value")
-                let result = try answer(question, feature: feature, value: value, parameter: parameter)
+                let result = try answer(question, feature: feature, value: value, parameter: parameter, derived: derived)
                 recorder?.record(question, feature: feature, value: value, parameter: parameter, answer: result)
                 guard let result else { return [.nil] }
                 switch question {

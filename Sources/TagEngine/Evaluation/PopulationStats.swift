@@ -67,8 +67,11 @@ final class PopulationStats: @unchecked Sendable {
     /// The answer to `question` for a member whose value is `value`
     /// (`parameter`: the tiles of `ntile`, the statistic of a comparison as
     /// ``PopQuestion/statistic(_:)`` encodes it); `nil` when the population
-    /// has no value to answer from. Comparisons answer 1 or 0.
-    func answer(_ question: PopQuestion, feature name: String, value: Double, parameter: Double) throws -> Double? {
+    /// has no value to answer from. Comparisons answer 1 or 0; `derived`
+    /// answers the parameters that name a rule's derived statistics.
+    func answer(
+        _ question: PopQuestion, feature name: String, value: Double, parameter: Double, derived: DerivedStatistics = .init()
+    ) throws -> Double? {
         switch question {
         case .rank:
             return Double(try countAbove(name, value) + 1)
@@ -82,7 +85,8 @@ final class PopulationStats: @unchecked Sendable {
             let below = Double(try countBelow(name, value))
             return min(parameter, (below / Double(count) * parameter).rounded(.down) + 1)
         case .above, .below, .atLeast, .atMost:
-            guard let threshold = parameter < 0 ? try mean(name) : try quantile(name, parameter) else { return nil }
+            let threshold = parameter <= -2 ? derived.value(of: parameter) : parameter < 0 ? try mean(name) : try quantile(name, parameter)
+            guard let threshold else { return nil }
             let holds: Bool
             switch question {
             case .above: holds = value > threshold

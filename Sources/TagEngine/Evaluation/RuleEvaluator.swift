@@ -82,11 +82,13 @@ final class RuleEvaluator {
         }
         let stats = population ?? PopulationStats(table: table, featuresByName: featuresByName, included: included)
         let pop = try makePop(stats)
-        slots.recorder = recorder
         defer {
             lua.release(pop)
             slots.recorder = nil
+            slots.derived = DerivedStatistics()
         }
+        slots.derived = try derivedStatistics(pop: pop)
+        slots.recorder = recorder
         let converter = MemberValue(rule: rule)
         let base = lua.top
         try forEachMember(in: db, only: only) { index, member in
@@ -180,7 +182,7 @@ final class RuleEvaluator {
         let statRef = lua.cached("tagd.stat") {
             let stat = lua.makeHostFunction { _, arguments in
                 guard let stats = slots.stats else { throw LuaHostError("pop is only available inside evaluate") }
-                return try stats.answer(arguments, recorder: slots.recorder)
+                return try stats.answer(arguments, recorder: slots.recorder, derived: slots.derived)
             }
             return HostFunctionHandle.ref(lua, stat)
         }
@@ -189,6 +191,52 @@ final class RuleEvaluator {
         lua.push(asOf)
         try lua.callTop(arguments: 2, results: 1)
         return lua.popRef()
+    }
+
+    /// The rule's derived statistics over `stats` (one call of each
+    /// `stats` function; what they read of `pop` is not recorded).
+    func derivedStatistics(_ stats: PopulationStats) throws -> DerivedStatistics {
+        guard !rule.statistics.isEmpty else { return DerivedStatistics() }
+        let pop = try makePop(stats)
+        defer { lua.release(pop) }
+        return try derivedStatistics(pop: pop)
+    }
+
+    private func derivedStatistics(pop: LuaRef) throws -> DerivedStatistics {
+        var derived = DerivedStatistics()
+        let recorder = slots.recorder
+        slots.recorder = nil
+        defer { slots.recorder = recorder }
+        for (name, function) in rule.statistics {
+            let base = lua.top
+            lua.pushRef(function)
+            lua.pushRef(pop)
+            if let error = Self.failure(of: { () throws(LuaError) in try lua.callTop(arguments: 1, results: 1) }) {
+                throw RunError.rule(name: rule.name, member: "stats.\(name)", error: error)
+            }
+            let result = try lua.value(at: -1)
+            lua.setTop(base)
+            switch result {
+            case .nil: derived.values.append(.nan)
+            case .integer, .number: derived.values.append(result.doubleValue ?? .nan)
+            default:
+                throw RunError.badValue(
+                    name: rule.name, file: rule.file, line: rule.line, member: "stats.\(name)",
+                    message: "stats.\(name) returned a \(result.typeName); a derived statistic is a number or nil")
+            }
+            derived.names.append(name)
+        }
+        return derived
+    }
+
+    /// The Lua error `call` threw, if any.
+    private static func failure(of call: () throws(LuaError) -> Void) -> LuaError? {
+        do {
+            try call()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Pushes `m` for member `index`.
@@ -239,4 +287,6 @@ final class EvaluationSlots {
     var stats: PopulationStats?
     /// Records what `pop` answers during a batch run (`nil` otherwise).
     var recorder: PopRecorder?
+    /// The rule's derived statistics over ``stats``.
+    var derived = DerivedStatistics()
 }

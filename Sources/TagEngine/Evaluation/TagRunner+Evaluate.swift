@@ -109,7 +109,9 @@ extension TagRunner {
                 let stats = PopulationStats(table: table, featuresByName: evaluator.featuresByName, included: mask)
                 population = stats
                 if let recording = pass.previous?.recording,
-                    let moved = try recording.moved(stats: stats, count: table.count, changed: changed, previousIndex: previousIndex)
+                    let moved = try recording.moved(
+                        stats: stats, derived: try evaluator.derivedStatistics(stats), count: table.count, changed: changed,
+                        previousIndex: previousIndex)
                 {
                     only = (changed + moved).sorted()
                     reasons["pop answer moved"] = moved.count

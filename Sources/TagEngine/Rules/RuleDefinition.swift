@@ -39,6 +39,11 @@ public struct RuleDefinition: Sendable {
     public var evaluate: LuaRef
     /// Optional `population(m)`: which members the statistics and `evaluate` consider.
     public var population: LuaRef?
+    /// Derived statistics (`stats = { name = function(pop) ... end }`), by
+    /// name in name order: computed once per run from `pop`, and compared
+    /// with like `"mean"` (`pop.at_most("f", m.f, "name")`), so a refresh
+    /// re-evaluates only the members whose comparisons moved.
+    public var statistics: [(name: String, function: LuaRef)] = []
     /// The file the rule came from, relative to the rules directory.
     public var file: String
     /// The line of the `tag "name"` declaration.

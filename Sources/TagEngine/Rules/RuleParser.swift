@@ -12,10 +12,10 @@ struct RuleParser {
 
     static let knownFields: Set<String> = [
         "title", "category", "owner", "kind", "values", "refresh", "features", "evaluate", "population",
-        "description", "pop_refresh", "refit", RuleDSL.marker,
+        "description", "pop_refresh", "refit", "stats", RuleDSL.marker,
     ]
     static let knownSegmentFields: Set<String> = [
-        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", "pop_refresh", "refit",
+        "title", "category", "owner", "refresh", "features", "where", "population", "reach", "description", "pop_refresh", "refit", "stats",
         RuleDSL.marker,
     ]
     static let reservedFeatureNames: Set<String> = ["id", "attr", "tags"]
@@ -78,6 +78,7 @@ struct RuleParser {
             if schedule.isRealtime { throw fail("pop_refresh must be a cycle such as daily, hourly or every 15m, not realtime") }
             rule.popRefresh = text
         }
+        rule.statistics = try statistics()
         if fields["refit"] != nil {
             let text = try requiredString("refit")
             if models.isEmpty { throw fail("refit applies to model features (p_alive, p_purchase, expected_purchases); this rule has none") }
@@ -114,6 +115,26 @@ struct RuleParser {
         default: throw fail("reach must be a table of plugin = { config }, such as reach = { sms = { template = \"...\" } }")
         }
         return reach
+    }
+
+    /// `stats = { name = function(pop) ... end }`: derived statistics, by name.
+    private func statistics() throws(RuleError) -> [(name: String, function: LuaRef)] {
+        guard let value = fields["stats"] else { return [] }
+        guard case .table(let entries) = value, !entries.isEmpty else {
+            throw fail("stats must be a table of name = function(pop) returning a number or nil")
+        }
+        var result: [(name: String, function: LuaRef)] = []
+        for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            guard name.first.map({ $0.isLetter || $0 == "_" }) == true,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            else { throw fail("stats: '\(name)' is not a name (letters, digits and _)") }
+            guard PopQuestion.statistic(name) == nil else {
+                throw fail("stats: '\(name)' is a built-in statistic (mean, median, pNN); choose another name")
+            }
+            guard case .function(let ref) = entry else { throw fail("stats.\(name) must be a function(pop) returning a number or nil") }
+            result.append((name, ref))
+        }
+        return result
     }
 
     private func requiredString(_ key: String) throws(RuleError) -> String {
