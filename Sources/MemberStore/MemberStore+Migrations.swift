@@ -59,6 +59,19 @@ extension MemberStore {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v10-snapshot-data") { db in
+            // A snapshot's data moves to a table of its own: updating the marks
+            // of a row that holds the data rewrote all of it (tens of MB) on
+            // every run. Snapshots are caches: each tag's next run is a full one.
+            try db.execute(sql: """
+                DROP TABLE feature_snapshots;
+                DELETE FROM feature_snapshot_rows;
+                CREATE TABLE feature_snapshots(
+                  tag_id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, as_of INTEGER NOT NULL,
+                  change_mark INTEGER NOT NULL, history_mark INTEGER NOT NULL, stats TEXT NOT NULL);
+                CREATE TABLE feature_snapshot_data(tag_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 

@@ -226,7 +226,7 @@ import Testing
         let expected = try store.values("spender")
         // Cut the stored snapshot short, then garble its middle.
         for damage in ["substr(data, 1, length(data) / 2)", "substr(data, 1, 40) || randomblob(length(data) - 40)"] {
-            try store.pool.write { db in try db.execute(sql: "UPDATE feature_snapshots SET data = \(damage)") }
+            try store.pool.write { db in try db.execute(sql: "UPDATE feature_snapshot_data SET data = \(damage)") }
             _ = try store.store.ingest(orders: [OrderInput(member: "m050", ts: TestStore.ago(1), amount: 0.5, category: "pet")])
             let report = try #require(try store.run().first)
             #expect(report.status == "succeeded")

@@ -34,7 +34,7 @@ struct SnapshotRowsTests {
     }
 
     static func base(_ store: TestStore) throws -> Data? {
-        try store.pool.read { db in try Data.fetchOne(db, sql: "SELECT data FROM feature_snapshots") }
+        try store.pool.read { db in try Data.fetchOne(db, sql: "SELECT data FROM feature_snapshot_data") }
     }
 
     @Test func aSmallChangeWritesRowsThatTheNextRunReads() throws {

@@ -60,7 +60,7 @@ struct FeatureSnapshot {
     /// The member count from the head of the data (its first page only).
     private static func memberCount(tagID: Int64, in db: Database) throws -> Int? {
         var blob: OpaquePointer?
-        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 0, &blob) == SQLITE_OK,
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshot_data", "data", tagID, 0, &blob) == SQLITE_OK,
             let blob
         else { return nil }
         defer { sqlite3_blob_close(blob) }
@@ -75,7 +75,7 @@ struct FeatureSnapshot {
     /// into the columns (no copy of the whole blob is made).
     func loaded(specs: Set<FeatureSpec>, in db: Database) throws -> FeatureSnapshot? {
         var blob: OpaquePointer?
-        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 0, &blob) == SQLITE_OK,
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshot_data", "data", tagID, 0, &blob) == SQLITE_OK,
             let blob
         else { return nil }
         defer { sqlite3_blob_close(blob) }
@@ -114,14 +114,16 @@ struct FeatureSnapshot {
         guard size < Int(Int32.max) else { throw RunError.store("the snapshot of tag \(tagID) would exceed 2 GiB") }
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats, data)
-                VALUES (?, ?, ?, ?, ?, ?, zeroblob(?))
+                INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), size])
+            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered)])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO feature_snapshot_data(tag_id, data) VALUES (?, zeroblob(?))", arguments: [tagID, size])
         try fits?.save(tagID: tagID, versionID: versionID, in: db)
         try SnapshotRows.clear(tagID: tagID, in: db)
         var blob: OpaquePointer?
-        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshots", "data", tagID, 1, &blob) == SQLITE_OK,
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshot_data", "data", tagID, 1, &blob) == SQLITE_OK,
             let blob
         else { throw RunError.store("cannot open the snapshot of tag \(tagID) for writing") }
         defer { sqlite3_blob_close(blob) }
@@ -145,6 +147,18 @@ struct FeatureSnapshot {
                 """,
             arguments: [asOf, changeMark, historyMark, String(covered), tagID])
         try fits?.save(tagID: tagID, versionID: versionID, in: db)
+    }
+
+    /// Drops what the runs of tag `tagID` (every tag's, for `nil`) left for
+    /// the next run: snapshot, data, rows and model fits. Its next run is a full one.
+    static func delete(tagID: Int64?, in db: Database) throws {
+        for table in ["feature_snapshots", "feature_snapshot_data", "feature_snapshot_rows", "model_fits"] {
+            if let tagID {
+                try db.execute(sql: "DELETE FROM \(table) WHERE tag_id = ?", arguments: [tagID])
+            } else {
+                try db.execute(sql: "DELETE FROM \(table)")
+            }
+        }
     }
 
     /// The newest `change_log` and `tag_history` ids visible to `db`.

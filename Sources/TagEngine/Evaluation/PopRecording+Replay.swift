@@ -14,12 +14,13 @@ extension PopRecording {
         for constant in constants where try stats.answer(constant.arguments) != constant.answer { return nil }
         var isChanged = [Bool](repeating: false, count: count)
         for index in changed { isChanged[index] = true }
+        // Each question's statistic is looked up once, not once per member.
+        let answering = try keys.map { try stats.answering($0.question, feature: $0.feature, parameter: $0.parameter, derived: derived) }
         var moved: [Int] = []
         for index in 0..<count where !isChanged[index] {
             guard let before = previousIndex(index), before < self.count else { continue }
             for entry in entries(of: before) {
-                let key = keys[Int(keyIDs[entry])]
-                let now = try stats.answer(key.question, feature: key.feature, value: values[entry], parameter: key.parameter, derived: derived) ?? .nan
+                let now = answering[Int(keyIDs[entry])](values[entry]) ?? .nan
                 let was = answers[entry]
                 if now != was && !(now.isNaN && was.isNaN) {
                     moved.append(index)

@@ -72,29 +72,40 @@ final class PopulationStats: @unchecked Sendable {
     func answer(
         _ question: PopQuestion, feature name: String, value: Double, parameter: Double, derived: DerivedStatistics = .init()
     ) throws -> Double? {
+        try answering(question, feature: name, parameter: parameter, derived: derived)(value)
+    }
+
+    /// ``answer(_:feature:value:parameter:derived:)`` for any value: the
+    /// statistic is looked up once, so asking many members' values (a
+    /// replay) costs a comparison or a binary search each.
+    func answering(
+        _ question: PopQuestion, feature name: String, parameter: Double, derived: DerivedStatistics = .init()
+    ) throws -> (Double) -> Double? {
         switch question {
-        case .rank:
-            return Double(try countAbove(name, value) + 1)
-        case .percentile:
-            let count = try sorted(name).count
-            guard count > 0 else { return nil }
-            return Double(count - (try countAbove(name, value))) / Double(count)
-        case .ntile:
-            let count = try sorted(name).count
-            guard count > 0, parameter >= 1 else { return nil }
-            let below = Double(try countBelow(name, value))
-            return min(parameter, (below / Double(count) * parameter).rounded(.down) + 1)
+        case .rank, .percentile, .ntile:
+            let values = try sorted(name)
+            let count = values.count
+            switch question {
+            case .rank:
+                return { value in Double(count - Self.partition(values) { $0 <= value } + 1) }
+            case .percentile:
+                guard count > 0 else { return { _ in nil } }
+                return { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
+            default:
+                guard count > 0, parameter >= 1 else { return { _ in nil } }
+                return { value in
+                    min(parameter, (Double(Self.partition(values) { $0 < value }) / Double(count) * parameter).rounded(.down) + 1)
+                }
+            }
         case .above, .below, .atLeast, .atMost:
             let threshold = parameter <= -2 ? derived.value(of: parameter) : parameter < 0 ? try mean(name) : try quantile(name, parameter)
-            guard let threshold else { return nil }
-            let holds: Bool
+            guard let threshold else { return { _ in nil } }
             switch question {
-            case .above: holds = value > threshold
-            case .below: holds = value < threshold
-            case .atLeast: holds = value >= threshold
-            default: holds = value <= threshold
+            case .above: return { $0 > threshold ? 1 : 0 }
+            case .below: return { $0 < threshold ? 1 : 0 }
+            case .atLeast: return { $0 >= threshold ? 1 : 0 }
+            default: return { $0 <= threshold ? 1 : 0 }
             }
-            return holds ? 1 : 0
         }
     }
 
@@ -107,17 +118,6 @@ final class PopulationStats: @unchecked Sendable {
         let low = Int(position.rounded(.down))
         let high = min(low + 1, values.count - 1)
         return values[low] + (values[high] - values[low]) * (position - Double(low))
-    }
-
-    /// Number of population values strictly below `value`.
-    func countBelow(_ name: String, _ value: Double) throws -> Int {
-        Self.partition(try sorted(name)) { $0 < value }
-    }
-
-    /// Number of population values strictly above `value`.
-    func countAbove(_ name: String, _ value: Double) throws -> Int {
-        let values = try sorted(name)
-        return values.count - Self.partition(values) { $0 <= value }
     }
 
     /// The number of leading elements of ascending `values` that satisfy `isLow`.

@@ -40,6 +40,12 @@ public struct TagRunner: Sendable {
         self.pluginsDirectory = pluginsDirectory
     }
 
+    /// Drops every tag's snapshot, so that each tag's next run is a full one
+    /// (benchmarks that time a first run).
+    public func forgetSnapshots() throws {
+        try pool.write { db in try FeatureSnapshot.delete(tagID: nil, in: db) }
+    }
+
     /// Progress of a run, reported per rule and every 100,000 members.
     public struct Progress: Sendable {
         /// The rule's tag name, or `*` for the shared feature pass.
@@ -141,6 +147,9 @@ public struct TagRunner: Sendable {
             }
         }
         try pool.write { db in try FeatureSnapshot.pruneChangeLog(in: db) }
+        // The run's pages go to the database file now, not in the next writer's
+        // commit: each run pays for its own writes, and the WAL stays small.
+        try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         return reports
     }
 

@@ -35,9 +35,7 @@ extension TagRegistry {
             try db.execute(sql: "DELETE FROM member_tags WHERE tag_id = ?", arguments: [tag.id])
             let moved = db.changesCount
             // The next run of a restored tag starts from nothing, not from its old features.
-            try db.execute(sql: "DELETE FROM feature_snapshots WHERE tag_id = ?", arguments: [tag.id])
-            try db.execute(sql: "DELETE FROM model_fits WHERE tag_id = ?", arguments: [tag.id])
-            try db.execute(sql: "DELETE FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tag.id])
+            try FeatureSnapshot.delete(tagID: tag.id, in: db)
             tag.state = .retired
             tag.updatedAt = now
             try tag.update(db)

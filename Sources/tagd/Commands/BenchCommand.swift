@@ -49,7 +49,8 @@ struct BenchCommand: ParsableCommand {
             _ = try? registry.approve(name: name, actor: "bench", files: files)
         }
         // Start from empty live values so every run writes the same amount.
-        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history; DELETE FROM outbox; DELETE FROM feature_snapshots; DELETE FROM feature_snapshot_rows; DELETE FROM model_fits") }
+        try pool.write { db in try db.execute(sql: "DELETE FROM member_tags; DELETE FROM tag_history; DELETE FROM outbox") }
+        try TagRunner(pool: pool).forgetSnapshots()
         // The shipped tags (segments add reach hooks and outbox writes: --segments).
         let live = try registry.liveVersions().filter { segments || $0.tag.kind == "tag" }
         PeakMemory.reset()
