@@ -70,6 +70,20 @@ struct FeatureSnapshot {
         return count >= 0 && count < Int64(Int32.max) ? Int(count) : nil
     }
 
+    /// The last (highest) member id of the data of `count` members, read from its blob.
+    static func lastMember(tagID: Int64, count: Int, in db: Database) throws -> Int64? {
+        guard count > 0 else { return nil }
+        var blob: OpaquePointer?
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshot_data", "data", tagID, 0, &blob) == SQLITE_OK,
+            let blob
+        else { return nil }
+        defer { sqlite3_blob_close(blob) }
+        var id = Int64(0)
+        let offset = 16 + 8 * (count - 1)  // format, count, then the ids
+        guard Int(sqlite3_blob_bytes(blob)) >= offset + 8, sqlite3_blob_read(blob, &id, 8, Int32(offset)) == SQLITE_OK else { return nil }
+        return Int64(littleEndian: id)
+    }
+
     /// This header's snapshot with its data, if the data holds every one of
     /// `specs`. The data is read with SQLite's incremental blob I/O straight
     /// into the columns (no copy of the whole blob is made).

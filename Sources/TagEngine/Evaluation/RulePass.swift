@@ -30,6 +30,10 @@ struct RulePass: @unchecked Sendable {
     /// The members of the store the pass covers (`table` may hold none of
     /// them when nothing changed: the snapshot's data is never read then).
     var members: Int
+    /// Whether ``table`` holds only the changed members (a rule that reads
+    /// neither `pop` nor the clock needs nothing else): the snapshot's data
+    /// is never read, and the run writes a row per member (``SnapshotRows``).
+    var isPartial = false
 
     init(
         kind: String, table: FeatureTable, changed: [Int]?, previous: FeatureSnapshot?, reasons: [String: Int],
@@ -58,10 +62,12 @@ struct RulePass: @unchecked Sendable {
     /// run's, or so many changed members that a full pass is cheaper.
     /// `clockSensitive`: the rule's values can move with the as-of alone
     /// (it reads `pop.as_of`, or has model features), so its data is always read
-    /// when the as-of moved.
+    /// when the as-of moved. `partial`: the rule's values depend on each
+    /// member's own features only (no `pop`, no fit to redo), so a pass over
+    /// just the changed members will do (``isPartial``).
     static func incremental(
         rule: RuleDefinition, tagID: Int64, versionID: Int64, asOf: Int64, marks: (change: Int64, history: Int64),
-        clockSensitive: Bool, in db: Database
+        clockSensitive: Bool, partial: Bool = false, in db: Database
     ) throws -> RulePass? {
         let specs = specs(of: rule)
         guard let (snapshot, members) = try FeatureSnapshot.header(tagID: tagID, in: db), snapshot.versionID == versionID,
@@ -93,6 +99,15 @@ struct RulePass: @unchecked Sendable {
                 kind: "incremental", table: snapshot.table, changed: [], previous: snapshot, reasons: reasons, marks: marks,
                 members: members)
             pass.featuresMoved = false
+            return pass
+        }
+        // Day counts need everyone's raw timestamps when the clock moved.
+        if partial, asOf == snapshot.asOf || !clockMatters,
+            var pass = try partialPass(
+                specs: specs, snapshot: snapshot, members: members, touched: recompute.union(dependency), asOf: asOf,
+                reasons: reasons, marks: marks, in: db)
+        {
+            pass.reasons["dependency"] = dependency.subtracting(recompute).count
             return pass
         }
         // Past a quarter of the members, one full pass costs less than patching.
@@ -128,6 +143,28 @@ struct RulePass: @unchecked Sendable {
         var pass = RulePass(kind: "incremental", table: table, changed: changed, previous: snapshot, reasons: reasons, marks: marks)
         pass.previousIDs = previousIDs
         pass.featuresMoved = moved || !days.isEmpty
+        return pass
+    }
+
+    /// The pass over just the `touched` members (``isPartial``), or `nil`
+    /// when it will not do: rows would cover more than an eighth of the
+    /// members (a new base is due), or a member joined or left since the snapshot.
+    static func partialPass(
+        specs: Set<FeatureSpec>, snapshot: FeatureSnapshot, members: Int, touched: Set<Int64>, asOf: Int64,
+        reasons: [String: Int], marks: (change: Int64, history: Int64), in db: Database
+    ) throws -> RulePass? {
+        var snapshot = snapshot
+        snapshot.rows = try SnapshotRows.count(tagID: snapshot.tagID, in: db)
+        guard snapshot.rows + touched.count <= members / SnapshotRows.compactionShare,
+            let last = try FeatureSnapshot.lastMember(tagID: snapshot.tagID, count: members, in: db),
+            touched.allSatisfy({ $0 <= last })
+        else { return nil }
+        let fresh = try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(touched))
+        guard fresh.count == touched.count else { return nil }  // merged away: the full path removes them
+        var pass = RulePass(
+            kind: "incremental", table: fresh, changed: Array(0..<fresh.count), previous: snapshot, reasons: reasons, marks: marks,
+            members: members)
+        pass.isPartial = true
         return pass
     }
 

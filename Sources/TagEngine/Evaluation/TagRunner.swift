@@ -158,11 +158,22 @@ public struct TagRunner: Sendable {
         _ item: LoadedRule, ticket: RunTicket, marks: (change: Int64, history: Int64), full: Bool, refit: Bool,
         shared: SharedTable, asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> (RunReport, PopulationStats?) {
+        let rule = item.rule
+        var storedFits: ModelFits?
+        if !rule.models.isEmpty, !refit, let tagID = item.tag.id, let versionID = item.version.id {
+            storedFits = try pool.read { db in try ModelFits.stored(tagID: tagID, versionID: versionID, in: db) }
+        }
+        // A rule that reads neither `pop` nor the clock, and predicts with a
+        // fit it may keep, needs only the changed members' features.
+        let readsPop = item.sandbox.lua.parameterCount(rule.evaluate) >= 2
+        let readsClock = LuaSource.mentions("as_of", in: item.version.source)
+        let keepsFit = rule.models.isEmpty
+            || (storedFits.map { fits in (try? RefreshSchedule(parsing: rule.refit)).map { fits.isFresh(at: asOf, refit: $0) } ?? false } ?? false)
         // A refit moves every prediction: rules with model features then run in full.
-        let incremental = full || (refit && !item.rule.models.isEmpty) ? nil : try pool.read { db in
+        let incremental = full || (refit && !rule.models.isEmpty) ? nil : try pool.read { db in
             try RulePass.incremental(
-                rule: item.rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks,
-                clockSensitive: !item.rule.models.isEmpty || LuaSource.mentions("as_of", in: item.version.source), in: db)
+                rule: rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks,
+                clockSensitive: !rule.models.isEmpty || readsClock, partial: !readsPop && !readsClock && keepsFit, in: db)
         }
         var pass: RulePass
         if let incremental {
@@ -171,9 +182,7 @@ public struct TagRunner: Sendable {
             let table = try shared.get()
             pass = RulePass(kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks)
         }
-        if !item.rule.models.isEmpty, !refit, let tagID = item.tag.id, let versionID = item.version.id {
-            pass.storedFits = try pool.read { db in try ModelFits.stored(tagID: tagID, versionID: versionID, in: db) }
-        }
+        pass.storedFits = storedFits
         let values = try evaluate(
             source: item.version.source, file: item.version.file, modules: item.version.moduleSources, pass: pass, asOf: asOf,
             ticket: ticket, progress: progress, isCancelled: isCancelled)
@@ -268,6 +277,7 @@ public struct TagRunner: Sendable {
     /// would cover more than an eighth of the members.
     static func rowsToWrite(_ values: RuleValues) -> [Int]? {
         let pass = values.pass
+        if pass.isPartial { return Array(0..<pass.table.count) }  // the pass holds only them, within the bound
         guard let previous = pass.previous, let changed = pass.changed, pass.previousIDs == nil,
             (values.mask == nil) == (previous.mask == nil), (values.recording == nil) == (previous.recording == nil),
             values.recording?.constants == previous.recording?.constants

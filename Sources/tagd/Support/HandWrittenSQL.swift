@@ -97,6 +97,8 @@ extension HandWrittenSQL {
                         """, arguments: [tag, tag])
             }
         }
+        // Durable in the database file, as a tagd run's writes are when it returns.
+        try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         let seconds = Date().timeIntervalSince(started)
         try pool.write { db in try db.execute(sql: "DROP TABLE bench_tags; DROP TABLE bench_history") }
         return seconds
