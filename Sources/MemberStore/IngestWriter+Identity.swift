@@ -104,17 +104,19 @@ extension IngestWriter {
 
     /// The record's identities normalised, blocked ones dropped: merge keys in priority order, then the others by name.
     func normalized(_ identities: [String: String]) throws -> [(channel: String, value: String)] {
-        var values: [(channel: String, value: String)] = []
+        var values: [(rank: Int, channel: String, value: String)] = []
+        values.reserveCapacity(identities.count)
         for (channel, raw) in identities {
             let value = policy?.normalize(raw, channel: channel) ?? MemberID.normalize(raw)
             if policy?.isBlocked(value, channel: channel) ?? value.isEmpty {
                 counts.blockedIdentities += 1
                 continue
             }
-            values.append((channel, try Self.checkedID(value, field: "identities.\(channel)")))
+            let rank = policy?.priority(of: channel) ?? Int.max
+            values.append((rank, channel, try Self.checkedID(value, field: "identities.\(channel)")))
         }
-        let rank = { (channel: String) in self.policy?.priority(of: channel) ?? Int.max }
-        return values.sorted { rank($0.channel) != rank($1.channel) ? rank($0.channel) < rank($1.channel) : $0.channel < $1.channel }
+        values.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.channel < $1.channel }
+        return values.map { ($0.channel, $0.value) }
     }
 
     /// The member holding an identity.
@@ -135,8 +137,7 @@ extension IngestWriter {
             return target
         }
         let merger = IdentityMerger(db: db, now: now)
-        let merges = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL", arguments: [target, other]) ?? 0
+        let merges = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"), arguments: [target, other]) ?? 0
         if merges + 1 > policy.maxMerges {
             try conflict(target, other, channel: "*", reason: "more than \(policy.maxMerges) merges into one member (max_merges); held as a merge candidate", hold: true)
             return target
@@ -163,8 +164,7 @@ extension IngestWriter {
     /// The first channel (by priority) whose limit the two members' identities together exceed.
     func limitConflict(_ a: Int64, _ b: Int64, policy: IdentityPolicy) throws -> (String, Int)? {
         var held: [String: Int] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT channel, count(DISTINCT external_id) FROM identities WHERE member_id IN (?, ?) GROUP BY channel",
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, count(DISTINCT external_id) FROM identities WHERE member_id IN (?, ?) GROUP BY channel"),
             arguments: [a, b])
         {
             held[row[0]] = row[1]
@@ -221,17 +221,14 @@ extension IngestWriter {
     func conflict(_ member: Int64, _ other: Int64?, channel: String, reason: String, hold: Bool = false) throws {
         counts.conflicts += 1
         if hold, let other {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO identity_candidates(member_a, member_b, channel, reason, at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(member_a, member_b) DO NOTHING
-                    """,
-                arguments: [min(member, other), max(member, other), channel, reason, now])
+                    """).execute(arguments: [min(member, other), max(member, other), channel, reason, now])
         }
         guard conflicts.count < Self.conflictReportLimit else { return }
         let names = try Dictionary(
-            uniqueKeysWithValues: Row.fetchAll(
-                db, sql: "SELECT id, external_id FROM members WHERE id IN (?, ?)", arguments: [member, other ?? member]
+            uniqueKeysWithValues: Row.fetchAll(db.cachedStatement(sql: "SELECT id, external_id FROM members WHERE id IN (?, ?)"), arguments: [member, other ?? member]
             ).map { ($0[0] as Int64, $0[1] as String) })
         conflicts.append(
             IdentityConflict(member: names[member] ?? "\(member)", other: other.flatMap { names[$0] }, channel: channel, reason: reason))

@@ -74,11 +74,11 @@ public final class IngestWriter {
     }
 
     /// `id` normalised, or a ``FieldError`` naming `field` when it is not a valid id.
-    static func checkedID(_ id: String, field: String) throws(FieldError) -> String {
+    static func checkedID(_ id: String, field: @autoclosure () -> String) throws(FieldError) -> String {
         let normalized = MemberID.normalize(id)
-        if normalized.isEmpty { throw FieldError(field: field, reason: "is required") }
+        if normalized.isEmpty { throw FieldError(field: field(), reason: "is required") }
         if let why = MemberID.problem(with: normalized) {
-            throw FieldError(field: field, reason: why)
+            throw FieldError(field: field(), reason: why)
         }
         return normalized
     }
