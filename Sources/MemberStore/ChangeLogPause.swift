@@ -15,10 +15,15 @@ struct ChangeLogPause {
     /// The paused triggers' names and `CREATE TRIGGER` statements.
     private let triggers: [(name: String, sql: String)]
 
-    /// Drops every trigger that writes `change_log`; `db` must be inside a write transaction.
+    /// Drops the triggers on members, orders and events that write
+    /// `change_log` (the changes the writer logs itself); `db` must be inside a write transaction.
     init(_ db: Database) throws {
         triggers = try Row.fetchAll(
-            db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%change_log%' ORDER BY name"
+            db,
+            sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('members', 'orders', 'events')
+                AND sql LIKE '%change_log%' ORDER BY name
+                """
         ).map { ($0[0], $0[1]) }
         for trigger in triggers {
             try db.execute(sql: "DROP TRIGGER \(trigger.name.quotedDatabaseIdentifier)")
