@@ -156,3 +156,41 @@ struct ImportEquivalenceTests {
         #expect(old1 == 0)
     }
 }
+
+/// `tagd import` merging members: the next run is incremental and leaves
+/// the survivor's tags as a full run would.
+@Suite("An import that merges, then an incremental run")
+struct ImportMergeRunTests {
+    @Test func theSurvivorsTagsAreRightAfterTheNextIncrementalRun() throws {
+        let merges = IdentityMergeTests()
+        let (store, segments) = try merges.store()
+        _ = try merges.runAll(store, segments)
+        let folder = store.rules.deletingLastPathComponent()
+        let members = folder.appendingPathComponent("members.ndjson")
+        let orders = folder.appendingPathComponent("orders.csv")
+        try """
+            {"member":"a","registered_at":\(TestStore.ago(2_000)),"region":"south","identities":{"phone":"138 0013 8001"}}
+
+            """.write(to: members, atomically: true, encoding: .utf8)
+        try "member,ts,amount,category\na,\(TestStore.ago(1)),30,pet\n".write(to: orders, atomically: true, encoding: .utf8)
+        var options = ImportOptions()
+        options.identityPolicy = try IdentityTests.policy()
+        let summary = try store.store.importFile(members.path, kind: .members, options: options)
+        #expect(summary.counts.merges == 1)
+        _ = try store.store.importFile(orders.path, kind: .orders, options: options)
+        // b registered first and survives a (the store's a had no registration when they merged): it holds both's orders.
+        let reports = try merges.runAll(store, segments)
+        #expect(reports.allSatisfy { $0.kind == "incremental" }, "\(reports.map { "\($0.tag) \($0.kind ?? "-")" })")
+        #expect(reports.allSatisfy { ($0.evaluated ?? .max) <= 2 })
+        let spend = try store.values("spend")
+        #expect(spend["a"] == nil && spend["c"] == "40", "\(spend)")
+        // b's spend now counts a's orders and the one imported for a (its own was 12).
+        #expect((spend["b"].flatMap(Double.init) ?? 0) > 12 + 30, "\(spend)")
+        let afterIncremental = try ["spend", "spender", "south_spenders"].map { try store.values($0) }
+        // A full run over the same store finds the same values.
+        try store.pool.write { db in try db.execute(sql: "DELETE FROM feature_snapshots") }
+        let full = try merges.runAll(store, segments)
+        #expect(full.allSatisfy { $0.kind == "full" })
+        #expect(try ["spend", "spender", "south_spenders"].map { try store.values($0) } == afterIncremental)
+    }
+}
