@@ -17,6 +17,10 @@ extension DemoMemberBuilder {
     /// registration survives), so after `tagd identity resolve` it holds the
     /// same rows as a member generated without accounts. Accounts that type
     /// the placeholder phone, or none, hold nothing.
+    /// One pair of people in 10 is a family sharing an e-mail: enough pairs
+    /// for the demo to hold some as merge candidates (different phones).
+    static let familyEvery = 20
+
     mutating func makeAccounts() {
         accounts.removeAll(keepingCapacity: true)
         orderAccounts.removeAll(keepingCapacity: true)
@@ -25,16 +29,21 @@ extension DemoMemberBuilder {
             let phone = identities.first(where: { $0.channel == DemoCatalog.idPhone })?.value
         else { return }
         var random = DemoRandom(seed: seed, stream: UInt64(member.id) | 1 << 62)
-        let person = PersonAccounts(person: Int(member.id), phone: phone)
+        let person = PersonAccounts(person: Int(member.id), phone: phone, familyEvery: Self.familyEvery)
         let hasJD = identities.contains { $0.channel == DemoCatalog.idJD }
         var holders = [0]
         var used = Set(identities.map { DemoCatalog.identityChannels[$0.channel] + ":" + $0.value })
         for channel in PersonAccounts.channels(count: PersonAccounts.count(&random) - 1, &random) where !(hasJD && channel == 1) {
             let account = person.account(channel, &random)
             let registered = random.int64(member.registeredAt + 1, max(member.registeredAt + 1, asOf))
-            let stored = account.identities.compactMap { identity in
-                Self.spellings(of: identity, phone: phone, family: member.id % 1_000 == 1).first { used.insert($0.channel + ":" + $0.value).inserted }
+            let family = member.id % Int64(Self.familyEvery) == 1
+            var stored = account.identities.compactMap { identity in
+                Self.spellings(of: identity, phone: phone, family: family).first { used.insert($0.channel + ":" + $0.value).inserted }
             }
+            // A family's e-mail (either person's accounts) links only accounts that also hold a
+            // phone: two people, held as a candidate pair, never merged.
+            let shared = family || member.id % Int64(Self.familyEvery) == 0
+            if shared, !stored.contains(where: { $0.channel == "phone" }) { stored.removeAll { $0.channel == "email" } }
             accounts.append(Account(id: next, externalID: account.id, registeredAt: registered, identities: stored))
             next += 1
             if stored.contains(where: { $0.channel == "phone" }) {

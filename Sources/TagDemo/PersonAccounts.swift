@@ -24,16 +24,18 @@ struct PersonAccounts {
     let person: Int
     /// The person's phone, as digits.
     let phone: String
-    /// The person's e-mail: every 500th pair of people (a family) shares the first one's.
+    /// The person's e-mail: a person whose number is 1 more than a multiple of
+    /// `familyEvery` (a family) shares the previous person's.
     let email: String
     /// The person's WeChat unionid.
     let unionid: String
 
-    /// The accounts of `person`, whose phone is `phone` (default `139...` + the person's number).
-    init(person: Int, phone: String? = nil) {
+    /// The accounts of `person`, whose phone is `phone` (default `139...` + the person's number);
+    /// one pair of people in `familyEvery / 2` shares an e-mail.
+    init(person: Int, phone: String? = nil, familyEvery: Int = 1_000) {
         self.person = person
         self.phone = phone ?? String(13_900_000_000 + person)
-        email = "user\(person % 1_000 == 1 ? person - 1 : person)@mail.example.cn"
+        email = "user\(person % familyEvery == 1 ? person - 1 : person)@mail.example.cn"
         unionid = "o6_\(String(UInt64(person) &* 2_654_435_761 % 1_000_000_007, radix: 36))"
     }
 
