@@ -79,7 +79,7 @@ let package = Package(
             name: "TagEngineTests",
             dependencies: ["TagEngine", "TagDemo", "MemberStore", "LuaHost", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "tagdTests", dependencies: ["tagd"]),
+        .testTarget(name: "tagdTests", dependencies: ["tagd", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
         .testTarget(
             name: "TagCatalogTests",

@@ -30,7 +30,7 @@ public struct IdentityMerger {
     public func live(_ id: Int64) throws -> Int64 {
         var current = id
         for _ in 0..<1_000 {
-            guard let next = try Int64.fetchOne(db, sql: "SELECT merged_into FROM members WHERE id = ?", arguments: [current]) else {
+            guard let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT merged_into FROM members WHERE id = ?"), arguments: [current]) else {
                 return current
             }
             current = next
@@ -43,7 +43,7 @@ public struct IdentityMerger {
         let (low, high) = a < b ? (a, b) : (b, a)
         guard rule == .earliestRegistration else { return (low, high) }
         let registered = try Dictionary(
-            uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, registered_at FROM members WHERE id IN (?, ?)", arguments: [a, b])
+            uniqueKeysWithValues: Row.fetchAll(db.cachedStatement(sql: "SELECT id, registered_at FROM members WHERE id IN (?, ?)"), arguments: [a, b])
                 .map { ($0[0] as Int64, $0[1] as Int64?) })
         let first = registered[low].flatMap { $0 } ?? Int64.max
         let second = registered[high].flatMap { $0 } ?? Int64.max
@@ -59,23 +59,18 @@ public struct IdentityMerger {
         attributes: IdentityPolicy.AttributePolicy = .survivor
     ) throws -> Int64 {
         guard survivor != absorbed else { throw StoreError.database(reason: "cannot merge member \(survivor) into itself") }
-        let live = try Int64.fetchAll(
-            db, sql: "SELECT id FROM members WHERE id IN (?, ?) AND merged_into IS NULL", arguments: [survivor, absorbed])
+        let live = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM members WHERE id IN (?, ?) AND merged_into IS NULL"), arguments: [survivor, absorbed])
         guard live.count == 2 else {
             throw StoreError.database(reason: "members \(survivor) and \(absorbed) must both exist and not be merged already")
         }
         let before = try rowJSON(survivor)
-        try db.execute(
-            sql: "INSERT INTO merges(survivor, absorbed, reason, rule_version, actor, at, survivor_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [survivor, absorbed, reason, ruleVersion, actor, now, before])
+        try db.cachedStatement(sql: "INSERT INTO merges(survivor, absorbed, reason, rule_version, actor, at, survivor_before) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [survivor, absorbed, reason, ruleVersion, actor, now, before])
         let mergeID = db.lastInsertedRowID
         for table in ["orders", "events", "identities"] {
-            try db.execute(
-                sql: "UPDATE \(table) SET origin_id = coalesce(origin_id, member_id), member_id = ? WHERE member_id = ?",
-                arguments: [survivor, absorbed])
+            try db.cachedStatement(sql: "UPDATE \(table) SET origin_id = coalesce(origin_id, member_id), member_id = ? WHERE member_id = ?").execute(arguments: [survivor, absorbed])
         }
         try combineAttributes(survivor: survivor, absorbed: absorbed, policy: attributes)
-        try db.execute(sql: "UPDATE members SET merged_into = ? WHERE id = ?", arguments: [survivor, absorbed])
+        try db.cachedStatement(sql: "UPDATE members SET merged_into = ? WHERE id = ?").execute(arguments: [survivor, absorbed])
         try keepingSnapshotsCurrent(survivor, absorbed) { try moveTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed) }
         return mergeID
     }
@@ -84,53 +79,40 @@ public struct IdentityMerger {
         // `w` wins, `o` fills its gaps.
         var absorbedWins = false
         if policy == .newest {
-            absorbedWins = try Bool.fetchOne(
-                db, sql: "SELECT (SELECT updated_at FROM members WHERE id = ?) > (SELECT updated_at FROM members WHERE id = ?)",
+            absorbedWins = try Bool.fetchOne(db.cachedStatement(sql: "SELECT (SELECT updated_at FROM members WHERE id = ?) > (SELECT updated_at FROM members WHERE id = ?)"),
                 arguments: [absorbed, survivor]) ?? false
         }
         let (w, o) = absorbedWins ? ("a", "s") : ("s", "a")
         let fields = ["channel", "registered_at", "gender", "region", "birthday", "level"].map { "\($0) = coalesce(\(w).\($0), \(o).\($0))" }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE members AS s SET \(fields.joined(separator: ", ")), attrs = json_patch(\(o).attrs, \(w).attrs), \
                 updated_at = max(s.updated_at, a.updated_at) FROM members AS a WHERE s.id = ? AND a.id = ?
-                """,
-            arguments: [survivor, absorbed])
+                """).execute(arguments: [survivor, absorbed])
     }
 
     private func moveTags(mergeID: Int64, survivor: Int64, absorbed: Int64) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO merge_tags(merge_id, member_id, tag_id, value, since, run_id, moved)
                 SELECT ?, member_id, tag_id, value, since, run_id, 0 FROM member_tags WHERE member_id IN (?, ?)
-                """,
-            arguments: [mergeID, survivor, absorbed])
+                """).execute(arguments: [mergeID, survivor, absorbed])
         // Segments the absorbed member was in and the survivor was not: the person is already in (announced once).
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE merge_tags SET moved = 1 WHERE merge_id = ? AND member_id = ? AND tag_id IN (SELECT id FROM tags WHERE kind = 'segment')
                 AND tag_id NOT IN (SELECT tag_id FROM member_tags WHERE member_id = ?)
-                """,
-            arguments: [mergeID, absorbed, survivor])
-        try db.execute(
-            sql: """
+                """).execute(arguments: [mergeID, absorbed, survivor])
+        try db.cachedStatement(sql: """
                 INSERT INTO member_tags(tag_id, member_id, value, since, run_id)
                 SELECT tag_id, ?, value, since, run_id FROM merge_tags WHERE merge_id = ? AND moved = 1
-                """,
-            arguments: [survivor, mergeID])
-        try db.execute(
-            sql: """
+                """).execute(arguments: [survivor, mergeID])
+        try db.cachedStatement(sql: """
                 INSERT INTO tag_history(run_id, tag_id, member_id, change, old_value, new_value, at, reason)
                 SELECT NULL, tag_id, ?, 'gained', NULL, value, ?, 'merged' FROM merge_tags WHERE merge_id = ? AND moved = 1
-                """,
-            arguments: [survivor, now, mergeID])
-        try db.execute(
-            sql: """
+                """).execute(arguments: [survivor, now, mergeID])
+        try db.cachedStatement(sql: """
                 INSERT INTO tag_history(run_id, tag_id, member_id, change, old_value, new_value, at, reason)
                 SELECT NULL, tag_id, member_id, 'lost', value, NULL, ?, 'merged' FROM member_tags WHERE member_id = ?
-                """,
-            arguments: [now, absorbed])
-        try db.execute(sql: "DELETE FROM member_tags WHERE member_id = ?", arguments: [absorbed])
+                """).execute(arguments: [now, absorbed])
+        try db.cachedStatement(sql: "DELETE FROM member_tags WHERE member_id = ?").execute(arguments: [absorbed])
     }
 
     /// Runs `body`, which changes the two members' live tags outside a run,
@@ -138,20 +120,19 @@ public struct IdentityMerger {
     /// incremental (the members are in the change log and are re-evaluated).
     func keepingSnapshotsCurrent(_ a: Int64, _ b: Int64, _ body: () throws -> Void) throws {
         let sql = "SELECT tag_id, count(*) FROM member_tags WHERE member_id IN (?, ?) GROUP BY tag_id"
-        let before = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: sql, arguments: [a, b]).map { ($0[0] as Int64, $0[1] as Int) })
+        let before = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db.cachedStatement(sql: sql), arguments: [a, b]).map { ($0[0] as Int64, $0[1] as Int) })
         try body()
-        let after = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: sql, arguments: [a, b]).map { ($0[0] as Int64, $0[1] as Int) })
+        let after = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db.cachedStatement(sql: sql), arguments: [a, b]).map { ($0[0] as Int64, $0[1] as Int) })
         for tag in Set(before.keys).union(after.keys) {
             let delta = (after[tag] ?? 0) - (before[tag] ?? 0)
             guard delta != 0 else { continue }
-            try db.execute(
-                sql: "UPDATE feature_snapshots SET stats = CAST(CAST(stats AS INTEGER) + ? AS TEXT) WHERE tag_id = ?", arguments: [delta, tag])
+            try db.cachedStatement(sql: "UPDATE feature_snapshots SET stats = CAST(CAST(stats AS INTEGER) + ? AS TEXT) WHERE tag_id = ?").execute(arguments: [delta, tag])
         }
     }
 
     /// The member's attribute columns as a JSON object (restored by a split).
     private func rowJSON(_ id: Int64) throws -> String {
         let pairs = Self.attributeColumns.map { "'\($0)', \($0)" }.joined(separator: ", ")
-        return try String.fetchOne(db, sql: "SELECT json_object(\(pairs)) FROM members WHERE id = ?", arguments: [id]) ?? "{}"
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT json_object(\(pairs)) FROM members WHERE id = ?"), arguments: [id]) ?? "{}"
     }
 }

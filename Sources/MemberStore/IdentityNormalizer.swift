@@ -47,17 +47,29 @@ public enum IdentityNormalizer: Sendable, Hashable, CustomStringConvertible {
     public func normalize(_ value: String) -> String {
         switch self {
         case .asGiven: return value
-        case .trim: return value.trimmingCharacters(in: .whitespacesAndNewlines)
-        case .lower, .email: return value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        case .trim: return Self.trimmed(value)
+        case .lower, .email: return Self.trimmed(value).lowercased()
         case .phone(let code):
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            var digits = String(trimmed.unicodeScalars.filter { $0.properties.numericType != nil && $0.isASCII }.map(Character.init))
+            let trimmed = Self.trimmed(value)
+            // Only ASCII digits count, and in UTF-8 their bytes appear nowhere else.
+            var digits = String(decoding: trimmed.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)
             if trimmed.hasPrefix("+") { return digits.isEmpty ? "" : "+" + digits }
             if digits.hasPrefix("00") { return "+" + digits.dropFirst(2) }
             if digits.isEmpty { return "" }
             if digits.hasPrefix("0") { digits.removeFirst() }
             return digits.isEmpty ? "" : "+" + code + digits
         }
+    }
+}
+
+extension IdentityNormalizer {
+    /// `value` without leading and trailing white space and line ends (ASCII
+    /// text without any at its ends is returned as it is, without Foundation).
+    static func trimmed(_ value: String) -> String {
+        let utf8 = value.utf8
+        guard let first = utf8.first, let last = utf8.last else { return value }
+        if first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return value }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -51,8 +51,12 @@ public struct Importer: Sendable {
         do {
             // Throwing out of the transaction rolls the whole file back.
             session = try store.bulkWrite { db in
+                // Rows change members without per-row triggers; the change log is written set-wise.
+                let pause = try ChangeLogPause(db)
                 let writer = try IngestWriter(db: db)
                 writer.policy = options.identityPolicy
+                try writer.deferChangeLog()
+                if options.identityPolicy != nil { try writer.useIdentityFilter() }
                 let session = try ImportSession(
                     file: file, options: options, writer: writer, totalBytes: totalBytes, start: start, progress: progress)
                 do {
@@ -62,6 +66,8 @@ public struct Importer: Sendable {
                     pipe.waitForProducer()
                     throw error
                 }
+                try writer.writeDeferredChangeLog()
+                try pause.restore(db)
                 return session
             }
         } catch let error as ImportError {

@@ -9,7 +9,10 @@ extension IngestWriter {
     /// match and the conflict is reported (and, with `candidate`, the pair
     /// held for a person). Returns the live member and, when the record named
     /// an absorbed member by its old id, that member (the rows' origin).
-    func resolve(externalID: String, identities: [String: String], field: String = "member") throws -> (member: Int64, origin: Int64?) {
+    /// A member created because nothing matched gets `fields` (a member record's).
+    func resolve(
+        externalID: String, identities: [String: String], field: String = "member", fields: MemberInput? = nil
+    ) throws -> (member: Int64, origin: Int64?) {
         if identities.isEmpty { return try member(for: externalID, field: field) }
         var matches: [Int64] = []
         var origin: Int64?
@@ -21,24 +24,30 @@ extension IngestWriter {
         let values = try normalized(identities)
         // Merge keys link members; any other channel only names its member.
         var named: [Int64] = []
+        var owners: [Int64?] = []
+        owners.reserveCapacity(values.count)
         for (channel, value) in values {
-            guard let owner = try owner(channel, value), !matches.contains(owner), !named.contains(owner) else { continue }
+            let found = try owner(channel, value)
+            owners.append(found)
+            guard let owner = found, !matches.contains(owner), !named.contains(owner) else { continue }
             if policy == nil || policy?.priority(of: channel) != nil { matches.append(owner) } else { named.append(owner) }
         }
         var target: Int64
+        var created = false
         if let first = matches.first ?? named.first {
             target = first
         } else {
             guard let (channel, value) = values.first else {
                 throw FieldError(field: "identities", reason: "every identity is blocked or empty, so the record names no member")
             }
-            target = try createMember(named: channel + ":" + value)
+            target = try createMember(named: channel + ":" + value, fields: fields)
+            created = true
         }
         for other in matches.dropFirst() where other != target { target = try link(target, other) }
         for other in named where other != target {
             try conflict(target, other, channel: "*", reason: "the record names two members, one by a channel that is not a merge key; not merged")
         }
-        try attach(values, to: target)
+        try attach(values, owners: owners, to: target, isNew: created)
         return (target, origin)
     }
 
@@ -49,46 +58,75 @@ extension IngestWriter {
         return (try createMember(named: externalID, checked: true), nil)
     }
 
-    /// Inserts a bare member; a generated name (`phone:+86...`) that is taken or too long gets a suffix.
-    func createMember(named name: String, checked: Bool = false) throws -> Int64 {
+    /// Inserts a member, bare or with `fields` (a member record's, as a bare
+    /// insert then ``write(_:)-(MemberInput)``'s update would store them);
+    /// a generated name (`phone:+86...`) that is taken or too long gets a suffix.
+    func createMember(named name: String, checked: Bool = false, fields: MemberInput? = nil) throws -> Int64 {
         var externalID = name
-        if !checked {
-            if MemberID.problem(with: externalID) != nil { externalID = "id:" + Self.fnv(name) }
-            var suffix = 2
-            while try Int64.fetchOne(statements.selectMember, arguments: [externalID]) != nil {
-                externalID = name.prefix(400) + "#\(suffix)"
-                suffix += 1
-            }
+        if !checked, MemberID.problem(with: externalID) != nil { externalID = "id:" + Self.fnv(name) }
+        var suffix = 2
+        while try !insert(externalID, fields: fields) {
+            guard !checked else { throw StoreError.database(reason: "member \(externalID) exists already") }
+            externalID = name.prefix(400) + "#\(suffix)"
+            suffix += 1
         }
-        try statements.insertBareMember.execute(arguments: [externalID, now, now])
         let id = db.lastInsertedRowID
         remember(externalID, id)
         counts.createdMembers += 1
         return id
     }
 
+    /// Inserts a member named `externalID`; `false` when the name is taken.
+    private func insert(_ externalID: String, fields: MemberInput?) throws -> Bool {
+        if let fields {
+            let insert = statements.insertResolvedMember
+            insert.reset()
+            insert.bind(1, externalID)
+            insert.bind(2, fields.channel)
+            insert.bind(3, fields.registeredAt)
+            insert.bind(4, fields.gender)
+            insert.bind(5, fields.region)
+            insert.bind(6, fields.birthday)
+            insert.bind(7, fields.level)
+            insert.bind(8, fields.attrs.isEmpty ? nil : JSONValue.jsonString(of: fields.attrs))
+            insert.bind(9, now)
+            try insert.execute()
+        } else {
+            let insert = statements.insertBareMember
+            insert.reset()
+            insert.bind(1, externalID)
+            insert.bind(2, now)
+            insert.bind(3, now)
+            try insert.execute()
+        }
+        return db.changesCount > 0
+    }
+
     /// The record's identities normalised, blocked ones dropped: merge keys in priority order, then the others by name.
     func normalized(_ identities: [String: String]) throws -> [(channel: String, value: String)] {
-        var values: [(channel: String, value: String)] = []
+        var values: [(rank: Int, channel: String, value: String)] = []
+        values.reserveCapacity(identities.count)
         for (channel, raw) in identities {
             let value = policy?.normalize(raw, channel: channel) ?? MemberID.normalize(raw)
             if policy?.isBlocked(value, channel: channel) ?? value.isEmpty {
                 counts.blockedIdentities += 1
                 continue
             }
-            values.append((channel, try Self.checkedID(value, field: "identities.\(channel)")))
+            let rank = policy?.priority(of: channel) ?? Int.max
+            values.append((rank, channel, try Self.checkedID(value, field: "identities.\(channel)")))
         }
-        let rank = { (channel: String) in self.policy?.priority(of: channel) ?? Int.max }
-        return values.sorted { rank($0.channel) != rank($1.channel) ? rank($0.channel) < rank($1.channel) : $0.channel < $1.channel }
+        values.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.channel < $1.channel }
+        return values.map { ($0.channel, $0.value) }
     }
 
     /// The member holding an identity.
     func owner(_ channel: String, _ value: String) throws -> Int64? {
+        if let filter = identityFilter, !filter.contains(Self.identityHash(channel, value)) { return nil }
         let select = statements.selectIdentity
         select.reset()
         select.bind(1, channel)
         select.bind(2, value)
-        return try Int64.fetchOne(select.statement)
+        return try select.fetchPair()?.0
     }
 
     /// Links members `target` and `other` named by one record: merges them
@@ -99,8 +137,7 @@ extension IngestWriter {
             return target
         }
         let merger = IdentityMerger(db: db, now: now)
-        let merges = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL", arguments: [target, other]) ?? 0
+        let merges = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"), arguments: [target, other]) ?? 0
         if merges + 1 > policy.maxMerges {
             try conflict(target, other, channel: "*", reason: "more than \(policy.maxMerges) merges into one member (max_merges); held as a merge candidate", hold: true)
             return target
@@ -116,6 +153,8 @@ extension IngestWriter {
             survivor: survivor, absorbed: absorbed, reason: "identity rules", actor: actor, ruleVersion: policy.version,
             attributes: policy.attributes)
         forgetMembers()
+        logChange(survivor)
+        logChange(absorbed)
         counts.merges += 1
         mergeIDs.append(id)
         touched.insert(survivor)
@@ -125,8 +164,7 @@ extension IngestWriter {
     /// The first channel (by priority) whose limit the two members' identities together exceed.
     func limitConflict(_ a: Int64, _ b: Int64, policy: IdentityPolicy) throws -> (String, Int)? {
         var held: [String: Int] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT channel, count(DISTINCT external_id) FROM identities WHERE member_id IN (?, ?) GROUP BY channel",
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, count(DISTINCT external_id) FROM identities WHERE member_id IN (?, ?) GROUP BY channel"),
             arguments: [a, b])
         {
             held[row[0]] = row[1]
@@ -139,21 +177,21 @@ extension IngestWriter {
         return nil
     }
 
-    /// Stores the record's identities on `target`, within the policy's limits.
-    func attach(_ values: [(channel: String, value: String)], to target: Int64) throws {
-        for (channel, value) in values {
-            if let holder = try owner(channel, value) {
-                if holder != target, policy?.priority(of: channel) == nil {
+    /// Stores the record's identities on `target`, within the policy's
+    /// limits. `owners` are their holders found before any merge of this
+    /// record (a merge moves identities but adds none); `isNew`: `target`
+    /// was created for this record and holds nothing yet.
+    func attach(_ values: [(channel: String, value: String)], owners: [Int64?], to target: Int64, isNew: Bool) throws {
+        for (index, (channel, value)) in values.enumerated() {
+            if owners[index] != nil {
+                // A key's holder is the target or was merged into it, or the record named several members.
+                if policy?.priority(of: channel) == nil, let holder = try owner(channel, value), holder != target {
                     try conflict(target, holder, channel: channel, reason: "the \(channel) is held by another member and is not a merge key")
                 }
                 continue
             }
             if let limit = policy?.limits[channel] {
-                let count = statements.countIdentities
-                count.reset()
-                count.bind(1, target)
-                count.bind(2, channel)
-                let held = try Int.fetchOne(count.statement) ?? 0
+                let held = isNew ? 0 : try heldIdentities(of: target, channel: channel)
                 if held >= limit {
                     try conflict(target, nil, channel: channel, reason: "the member already holds \(held) \(channel) (limit \(limit)); not added")
                     continue
@@ -165,25 +203,32 @@ extension IngestWriter {
             insert.bind(2, value)
             insert.bind(3, target)
             try insert.execute()
+            noteIdentity(channel, value)
             count { $0.identities += 1 }
         }
+    }
+
+    /// How many values of `channel` member `id` holds.
+    private func heldIdentities(of id: Int64, channel: String) throws -> Int {
+        let count = statements.countIdentities
+        count.reset()
+        count.bind(1, id)
+        count.bind(2, channel)
+        return Int(try count.fetchPair()?.0 ?? 0)
     }
 
     /// Reports a conflict (the first ``conflictReportLimit``) and, with `hold`, records the pair as a candidate.
     func conflict(_ member: Int64, _ other: Int64?, channel: String, reason: String, hold: Bool = false) throws {
         counts.conflicts += 1
         if hold, let other {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO identity_candidates(member_a, member_b, channel, reason, at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(member_a, member_b) DO NOTHING
-                    """,
-                arguments: [min(member, other), max(member, other), channel, reason, now])
+                    """).execute(arguments: [min(member, other), max(member, other), channel, reason, now])
         }
         guard conflicts.count < Self.conflictReportLimit else { return }
         let names = try Dictionary(
-            uniqueKeysWithValues: Row.fetchAll(
-                db, sql: "SELECT id, external_id FROM members WHERE id IN (?, ?)", arguments: [member, other ?? member]
+            uniqueKeysWithValues: Row.fetchAll(db.cachedStatement(sql: "SELECT id, external_id FROM members WHERE id IN (?, ?)"), arguments: [member, other ?? member]
             ).map { ($0[0] as Int64, $0[1] as String) })
         conflicts.append(
             IdentityConflict(member: names[member] ?? "\(member)", other: other.flatMap { names[$0] }, channel: channel, reason: reason))

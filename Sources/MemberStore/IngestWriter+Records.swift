@@ -12,24 +12,11 @@ extension IngestWriter {
         }
         let externalID = try Self.checkedID(member.externalID, field: "member")
         let id: Int64
-        if let (existing, _) = try existingMember(for: externalID) {
+        if let existing = try cachedMember(for: externalID) ?? insertedMember(externalID, member) {
             id = existing
             try update(existing, with: member)
             count { $0.updated += 1 }
         } else {
-            let insert = statements.insertMember
-            insert.reset()
-            insert.bind(1, externalID)
-            insert.bind(2, member.channel)
-            insert.bind(3, member.registeredAt)
-            insert.bind(4, member.gender)
-            insert.bind(5, member.region)
-            insert.bind(6, member.birthday)
-            insert.bind(7, member.level)
-            insert.bind(8, JSONValue.jsonString(of: member.attrs))
-            insert.bind(9, now)
-            insert.bind(10, now)
-            try insert.execute()
             id = db.lastInsertedRowID
             remember(externalID, id)
             count {
@@ -46,17 +33,43 @@ extension IngestWriter {
             upsert.bind(2, identity)
             upsert.bind(3, id)
             try upsert.execute()
+            noteIdentity(channel, identity)
             count { $0.identities += 1 }
         }
+    }
+
+    /// Inserts the member unless its external id is stored: `nil` when inserted
+    /// (its row id is the last inserted), else the live member the id names.
+    private func insertedMember(_ externalID: String, _ member: MemberInput) throws -> Int64? {
+        let insert = statements.insertMember
+        insert.reset()
+        insert.bind(1, externalID)
+        insert.bind(2, member.channel)
+        insert.bind(3, member.registeredAt)
+        insert.bind(4, member.gender)
+        insert.bind(5, member.region)
+        insert.bind(6, member.birthday)
+        insert.bind(7, member.level)
+        insert.bind(8, JSONValue.jsonString(of: member.attrs))
+        insert.bind(9, now)
+        insert.bind(10, now)
+        try insert.execute()
+        if db.changesCount > 0 { return nil }
+        guard let (existing, _) = try existingMember(for: externalID) else {
+            throw StoreError.database(reason: "member \(externalID) is neither stored nor insertable")
+        }
+        return existing
     }
 
     /// A member named by identities (or any member while identity rules
     /// are approved): resolved first, then its fields updated.
     private func writeResolved(_ member: MemberInput) throws {
         let before = counts.createdMembers
-        let (id, _) = try resolve(externalID: member.externalID, identities: member.identities)
-        try update(id, with: member)
-        if counts.createdMembers > before { count { $0.inserted += 1 } } else { count { $0.updated += 1 } }
+        let (id, _) = try resolve(externalID: member.externalID, identities: member.identities, fields: member)
+        let created = counts.createdMembers > before
+        // A member created for identities alone was inserted with the fields; one named by an unknown id is bare.
+        if !created || !member.externalID.isEmpty { try update(id, with: member) }
+        if created { count { $0.inserted += 1 } } else { count { $0.updated += 1 } }
         lastWritten = id
     }
 
@@ -74,6 +87,7 @@ extension IngestWriter {
         update.bind(8, now)
         update.bind(9, id)
         try update.execute()
+        logChange(id)
     }
 
     /// Inserts an order (ignored as a duplicate if its key is already stored).
@@ -95,7 +109,7 @@ extension IngestWriter {
         insert.bind(12, origin)
         try insert.execute()
         lastWritten = memberID
-        recordInsert()
+        recordInsert(memberID)
     }
 
     /// Inserts an event (ignored as a duplicate if its key is already stored).
@@ -113,14 +127,15 @@ extension IngestWriter {
         insert.bind(8, origin)
         try insert.execute()
         lastWritten = memberID
-        recordInsert()
+        recordInsert(memberID)
     }
 
-    private func recordInsert() {
+    private func recordInsert(_ memberID: Int64) {
         if db.changesCount == 0 {
             count { $0.duplicates += 1 }
         } else {
             count { $0.inserted += 1 }
+            logChange(memberID)
         }
     }
 }

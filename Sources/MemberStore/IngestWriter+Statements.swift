@@ -3,9 +3,10 @@ import GRDB
 extension IngestWriter {
     /// The prepared statements of one writer.
     struct Statements {
-        let selectMember: Statement
-        let insertBareMember: Statement
+        let selectMember: RawStatement
+        let insertBareMember: RawStatement
         let insertMember: RawStatement
+        let insertResolvedMember: RawStatement
         let updateMember: RawStatement
         let upsertIdentity: RawStatement
         let selectIdentity: RawStatement
@@ -15,16 +16,24 @@ extension IngestWriter {
         let insertEvent: RawStatement
 
         init(_ db: Database) throws {
-            selectMember = try db.cachedStatement(sql: "SELECT id, merged_into FROM members WHERE external_id = ?")
+            selectMember = try RawStatement(db.makeStatement(sql: "SELECT id, merged_into FROM members WHERE external_id = ?"))
             selectIdentity = try RawStatement(db.makeStatement(sql: "SELECT member_id FROM identities WHERE channel = ? AND external_id = ?"))
             insertIdentity = try RawStatement(db.makeStatement(sql: "INSERT INTO identities(channel, external_id, member_id) VALUES (?, ?, ?)"))
             countIdentities = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM identities WHERE member_id = ? AND channel = ?"))
-            insertBareMember = try db.cachedStatement(
-                sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?)")
+            // Inserts change nothing when the external id is taken (the caller then looks it up).
+            insertBareMember = try RawStatement(db.makeStatement(
+                sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(external_id) DO NOTHING"))
             insertMember = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO members(external_id, channel, registered_at, gender, region, birthday, level, \
-                    attrs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    attrs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(external_id) DO NOTHING
+                    """))
+            // A member created by resolution, as a bare insert followed by `updateMember` would leave it.
+            insertResolvedMember = try RawStatement(db.makeStatement(
+                sql: """
+                    INSERT INTO members(external_id, channel, registered_at, gender, region, birthday, level, \
+                    attrs, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+                    CASE WHEN ?8 IS NULL THEN '{}' ELSE json_patch('{}', ?8) END, ?9, ?9) ON CONFLICT(external_id) DO NOTHING
                     """))
             updateMember = try RawStatement(db.makeStatement(
                 sql: """

@@ -28,6 +28,10 @@ public final class IngestWriter {
     /// The live member the last record written belongs to.
     public internal(set) var lastWritten: Int64?
 
+    /// Changed members not yet in `change_log` (see ``deferChangeLog()``).
+    var deferredChanges: DeferredChanges?
+    /// Hashes of every identity the store may hold (see ``useIdentityFilter()``), or `nil`: ask the store.
+    var identityFilter: Set<UInt64>?
     private var memberIDs: [String: Int64] = [:]
     /// The most recent member, since exports are often grouped by member.
     private var lastMember: (externalID: String, id: Int64)?
@@ -70,11 +74,11 @@ public final class IngestWriter {
     }
 
     /// `id` normalised, or a ``FieldError`` naming `field` when it is not a valid id.
-    static func checkedID(_ id: String, field: String) throws(FieldError) -> String {
+    static func checkedID(_ id: String, field: @autoclosure () -> String) throws(FieldError) -> String {
         let normalized = MemberID.normalize(id)
-        if normalized.isEmpty { throw FieldError(field: field, reason: "is required") }
+        if normalized.isEmpty { throw FieldError(field: field(), reason: "is required") }
         if let why = MemberID.problem(with: normalized) {
-            throw FieldError(field: field, reason: why)
+            throw FieldError(field: field(), reason: why)
         }
         return normalized
     }
@@ -87,11 +91,19 @@ public final class IngestWriter {
             lastMember = (externalID, id)
             return (id, nil)
         }
-        guard let row = try Row.fetchOne(statements.selectMember, arguments: [externalID]) else { return nil }
-        let id: Int64 = row[0]
-        if (row[1] as Int64?) != nil { return (try IdentityMerger(db: db, now: now).live(id), id) }
+        let select = statements.selectMember
+        select.reset()
+        select.bind(1, externalID)
+        guard let (id, mergedInto) = try select.fetchPair() else { return nil }
+        if mergedInto != nil { return (try IdentityMerger(db: db, now: now).live(id), id) }
         remember(externalID, id)
         return (id, nil)
+    }
+
+    /// The cached live member with this (normalised) external id, without a query.
+    func cachedMember(for externalID: String) -> Int64? {
+        if let last = lastMember, last.externalID == externalID { return last.id }
+        return memberIDs[externalID]
     }
 
     /// Forgets cached ids (after a merge moved members).

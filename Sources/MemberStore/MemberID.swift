@@ -29,6 +29,8 @@ public enum MemberID {
     /// becomes once a lossy decoder (e.g. `String(decoding:as:)`) has read it:
     /// two ids differing only in invalid bytes would otherwise merge.
     public static func problem(with id: String) -> String? {
+        // Printable ASCII (the usual id) needs no scalar walk.
+        if id.utf8.count <= maxUTF8Length, id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
         if id.utf8.count > maxUTF8Length {
             return "is \(id.utf8.count) bytes long; an id may have at most \(maxUTF8Length)"
         }

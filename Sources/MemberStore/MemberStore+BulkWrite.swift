@@ -12,9 +12,10 @@ extension MemberStore {
     func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = \(-Self.bulkCacheKiB)")
+            let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = \(-Self.bulkCacheKiB); PRAGMA temp_store = MEMORY")
             defer {
-                try? db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA cache_size = \(cacheSize)")
+                try? db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA cache_size = \(cacheSize); PRAGMA temp_store = \(tempStore)")
             }
             var result: T?
             try db.inTransaction(.immediate) {

@@ -64,4 +64,23 @@ public struct RawStatement {
     public func execute() throws {
         try statement.execute()
     }
+
+    /// Steps a bound query (no GRDB cursor): its first row's integer
+    /// columns `0` and `1` (`nil` for NULL), or `nil` when it has no row.
+    /// For reads only: writes must go through ``execute()``.
+    public func fetchPair() throws -> (Int64, Int64?)? {
+        defer { sqlite3_reset(handle) }
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW:
+            let second = sqlite3_column_count(handle) > 1 && sqlite3_column_type(handle, 1) != SQLITE_NULL
+                ? sqlite3_column_int64(handle, 1) : nil
+            return (sqlite3_column_int64(handle, 0), second)
+        case SQLITE_DONE:
+            return nil
+        case let code:
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                sql: statement.sql)
+        }
+    }
 }

@@ -42,6 +42,16 @@ public struct DemoGenerator: Sendable {
         /// The "now" of the data, truncated to whole seconds: every timestamp
         /// falls in the two years before it (and none after).
         public var asOf: Date
+        /// Whether members with a phone get 0 to 3 further channel accounts
+        /// of the same person (taobao, jd, WeChat mini-program, store card;
+        /// ``PersonAccounts``): member rows after the `members` ones, named
+        /// like `tb17x0`, that the shipped `rules/identity.lua` merges into
+        /// the member (placeholder phones and a family's shared e-mail
+        /// included). The member's orders and events are spread over the
+        /// accounts that merge, so after `tagd identity resolve` each member
+        /// holds exactly the rows it holds without accounts. Off by default
+        /// (`tagd bench`); `tagd demo` turns it on.
+        public var accounts = false
 
         /// Creates options; `asOf` defaults to the current time.
         public init(
@@ -115,11 +125,13 @@ public struct DemoGenerator: Sendable {
             seed: options.seed, asOf: Int64(options.asOf.timeIntervalSince1970.rounded(.down)),
             ordersPerMember: options.ordersPerMember, eventsPerMember: options.eventsPerMember)
         let total = options.members
+        if options.accounts { builder.nextAccountID = Int64(options.members) + 1 }
         var nextID = 1
         var rows = 0
         var identities = 0
         var orders = 0
         var events = 0
+        var accounts = 0
         while nextID <= total {
             try pool.write { db in
                 let writer = try DemoStoreWriter(db)
@@ -127,7 +139,8 @@ public struct DemoGenerator: Sendable {
                 while rowsInTransaction < Self.rowsPerTransaction, nextID <= total {
                     builder.build(id: Int64(nextID))
                     rowsInTransaction += try writer.write(builder)
-                    identities += builder.identities.count
+                    identities += builder.identities.count + builder.accounts.reduce(0) { $0 + $1.identities.count }
+                    accounts += builder.accounts.count
                     orders += builder.orders.count
                     events += builder.events.count
                     nextID += 1
@@ -140,6 +153,6 @@ public struct DemoGenerator: Sendable {
 
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return DemoSummary(members: total, identities: identities, orders: orders, events: events, seconds: seconds)
+        return DemoSummary(members: total, identities: identities, orders: orders, events: events, seconds: seconds, accounts: accounts)
     }
 }

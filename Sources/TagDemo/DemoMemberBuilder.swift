@@ -68,6 +68,15 @@ struct DemoMemberBuilder {
     private(set) var events: [Event] = []
     private var rng = DemoRandom(seed: 0)
 
+    /// The row id of the next further account (``accounts``); `nil`: people have one account.
+    var nextAccountID: Int64?
+    /// The person's further channel accounts, member rows of their own (``DemoGenerator/Options/accounts``).
+    var accounts: [Account] = []
+    /// Which account holds each order and event (0 the member itself, `i` the `i`-th of ``accounts``);
+    /// empty when the member holds them all.
+    var orderAccounts: [Int] = []
+    var eventAccounts: [Int] = []
+
     /// Creates a builder for `asOf` (epoch seconds) with averages
     /// `ordersPerMember` / `eventsPerMember`; a zero average disables that
     /// table entirely.
@@ -124,6 +133,7 @@ struct DemoMemberBuilder {
         member.attrs = attrs()
         if ordersEnabled { makeOrders(archetype, newOrderTS: firstOrderTS) }
         if eventsEnabled { makeEvents(archetype) }
+        if nextAccountID != nil { makeAccounts() }
     }
 
     /// A registration time in `lo...hi`, denser towards `hi` (recent growth).

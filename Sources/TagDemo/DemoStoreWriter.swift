@@ -73,6 +73,7 @@ struct DemoStoreWriter {
     private static let eventColumns: Int32 = 6
 
     private let members: Insert
+    private let account: Insert
     private let identities: Insert
     private let order: Insert
     private let orderBatch: Insert
@@ -86,6 +87,7 @@ struct DemoStoreWriter {
             INSERT INTO members(id, external_id, channel, registered_at, gender, region, birthday, level, attrs, \
             created_at, updated_at) VALUES
             """, columns: 11)
+        account = try Insert(db, "INSERT INTO members(id, external_id, registered_at, created_at, updated_at) VALUES", columns: 5)
         identities = try Insert(db, "INSERT INTO identities(channel, external_id, member_id) VALUES", columns: 3)
         let orders = """
             INSERT INTO orders(member_id, ts, amount, channel, category, product, is_new_product, coupon, paid) VALUES
@@ -124,34 +126,62 @@ struct DemoStoreWriter {
             try identities.run(codes)
         }
 
+        var accountIdentities = 0
+        for extra in builder.accounts {
+            account.begin()
+            codes = account.int(1, extra.id)
+            codes |= account.text(2, extra.externalID)
+            codes |= account.int(3, extra.registeredAt)
+            codes |= account.int(4, extra.registeredAt)
+            codes |= account.int(5, extra.registeredAt)
+            try account.run(codes)
+            for (channel, value) in extra.identities {
+                identities.begin()
+                codes = identities.text(1, channel)
+                codes |= identities.text(2, value)
+                codes |= identities.int(3, extra.id)
+                try identities.run(codes)
+            }
+            accountIdentities += extra.identities.count
+        }
+
+        let orderOwners = builder.orderAccounts
         try writeBatched(builder.orders, single: order, batch: orderBatch, columns: Self.orderColumns) {
-            bind(order: $2, member: id, into: $0, at: $1)
+            bind(order: $2, member: Self.owner($3, orderOwners, builder), into: $0, at: $1)
         }
+        let eventOwners = builder.eventAccounts
         try writeBatched(builder.events, single: event, batch: eventBatch, columns: Self.eventColumns) {
-            bind(event: $2, member: id, into: $0, at: $1)
+            bind(event: $2, member: Self.owner($3, eventOwners, builder), into: $0, at: $1)
         }
-        return 1 + builder.identities.count + builder.orders.count + builder.events.count
+        return 1 + builder.identities.count + builder.orders.count + builder.events.count + builder.accounts.count + accountIdentities
+    }
+
+    /// The member row holding row `index`: the member, or one of its further accounts.
+    @inline(__always)
+    private static func owner(_ index: Int, _ owners: [Int], _ builder: DemoMemberBuilder) -> Int64 {
+        guard !owners.isEmpty, owners[index] > 0 else { return builder.member.id }
+        return builder.accounts[owners[index] - 1].id
     }
 
     /// Inserts `rows` in order: whole batches first, then one by one.
     @inline(__always)
     private func writeBatched<Element>(
         _ rows: [Element], single: Insert, batch: Insert, columns: Int32,
-        bind: (Insert, Int32, Element) -> Int32
+        bind: (Insert, Int32, Element, Int) -> Int32
     ) throws {
         var index = 0
         while rows.count - index >= Self.batchRows {
             batch.begin()
             var codes = SQLITE_OK
             for k in 0..<Self.batchRows {
-                codes |= bind(batch, Int32(k) * columns, rows[index + k])
+                codes |= bind(batch, Int32(k) * columns, rows[index + k], index + k)
             }
             try batch.run(codes)
             index += Self.batchRows
         }
         while index < rows.count {
             single.begin()
-            try single.run(bind(single, 0, rows[index]))
+            try single.run(bind(single, 0, rows[index], index))
             index += 1
         }
     }

@@ -10,18 +10,21 @@ public struct DemoSummary: Sendable, Hashable, CustomStringConvertible {
     public var events: Int
     /// Wall-clock duration of the generation, in seconds.
     public var seconds: Double
+    /// Further channel accounts written (member rows of their own, ``DemoGenerator/Options/accounts``).
+    public var accounts: Int
 
     /// Creates a summary.
-    public init(members: Int, identities: Int, orders: Int, events: Int, seconds: Double) {
+    public init(members: Int, identities: Int, orders: Int, events: Int, seconds: Double, accounts: Int = 0) {
         self.members = members
         self.identities = identities
         self.orders = orders
         self.events = events
         self.seconds = seconds
+        self.accounts = accounts
     }
 
-    /// All rows written (members, identities, orders, events).
-    public var rows: Int { members + identities + orders + events }
+    /// All rows written (members, accounts, identities, orders, events).
+    public var rows: Int { members + accounts + identities + orders + events }
 
     /// Rows written per second.
     public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
@@ -30,7 +33,8 @@ public struct DemoSummary: Sendable, Hashable, CustomStringConvertible {
     /// events in 1.4 s`.
     public var description: String {
         let duration = seconds < 10 ? String(Double((seconds * 10).rounded()) / 10) : String(Int(seconds.rounded()))
-        return "generated \(Self.grouped(members)) members, \(Self.grouped(orders)) orders, "
+        let extra = accounts > 0 ? " (and \(Self.grouped(accounts)) more channel accounts of the same people)" : ""
+        return "generated \(Self.grouped(members)) members\(extra), \(Self.grouped(orders)) orders, "
             + "\(Self.grouped(events)) events in \(duration) s"
     }
 

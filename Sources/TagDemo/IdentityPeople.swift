@@ -34,7 +34,7 @@ public struct IdentityPeople: Sendable {
     }
 
     /// Channels of the accounts, and the identity channel of each one's own id.
-    public static let channels = ["taobao", "jd", "wechat_openid", "store_card"]
+    public static let channels = PersonAccounts.channels
 
     /// A generator.
     public init(people: Int, seed: UInt64 = 42, asOf: Int64) {
@@ -44,10 +44,7 @@ public struct IdentityPeople: Sendable {
     }
 
     /// The person an account id was generated for (`tb123x2` -> 123): the truth.
-    public static func person(ofAccount id: String) -> Int? {
-        guard let x = id.lastIndex(of: "x") else { return nil }
-        return Int(id[id.index(id.startIndex, offsetBy: 2)..<x])
-    }
+    public static func person(ofAccount id: String) -> Int? { PersonAccounts.person(ofAccount: id) }
 
     /// Writes the three files into `directory`; `progress` gets people done.
     public func write(into directory: URL, progress: ((Int) -> Void)? = nil) throws -> Output {
@@ -57,43 +54,21 @@ public struct IdentityPeople: Sendable {
         let orders = try LineFile(directory.appendingPathComponent("orders.ndjson"))
         var output = Output()
         output.person.reserveCapacity(people * 2)
-        let prefixes = ["tb", "jd", "wx", "st"]
         for person in 0..<people {
             var random = DemoRandom(seed: seed, stream: UInt64(person))
-            // A family: every 500th pair shares the first one's e-mail.
-            let emailOwner = person % 1_000 == 1 ? person - 1 : person
-            let phone = String(13_900_000_000 + person)
-            let email = "user\(emailOwner)@mail.example.cn"
-            let unionid = "o6_\(String(UInt64(person) &* 2_654_435_761 % 1_000_000_007, radix: 36))"
-            let roll = random.unit()
-            let count = roll < 0.45 ? 1 : roll < 0.80 ? 2 : roll < 0.95 ? 3 : 4
-            var picked = Array(0..<4)
-            picked.shuffle(using: &random)
-            for channel in picked.prefix(count).sorted() {
-                let account = "\(prefixes[channel])\(person)x\(channel)"
-                var identities: [(String, String)] = [(Self.channels[channel], account)]
-                let typedPhone = random.unit() < 0.02 ? "13800000000" : Self.format(phone, &random)
-                switch channel {
-                case 0: if random.unit() < 0.85 { identities.append(("phone", typedPhone)) }
-                case 1:
-                    if random.unit() < 0.75 { identities.append(("phone", typedPhone)) }
-                    if random.unit() < 0.5 { identities.append(("email", random.unit() < 0.3 ? email.uppercased() : email)) }
-                case 2:
-                    identities.append(("wechat_unionid", unionid))
-                    if random.unit() < 0.7 { identities.append(("phone", typedPhone)) }
-                default:
-                    identities.append(("phone", typedPhone))
-                    if random.unit() < 0.3 { identities.append(("email", email)) }
-                    if random.unit() < 0.4 { identities.append(("wechat_unionid", unionid)) }
-                }
+            let truth = PersonAccounts(person: person)
+            let count = PersonAccounts.count(&random)
+            for channel in PersonAccounts.channels(count: count, &random) {
+                let account = truth.account(channel, &random)
+                let identities = account.identities
                 let object = identities.map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",")
                 let registered = asOf - 86_400 * Int64(30 + random.below(2_000))
                 resolved.append("{\"identities\":{\(object)},\"registered_at\":\(registered)}")
-                byID.append("{\"member\":\"\(account)\",\"identities\":{\(object)},\"registered_at\":\(registered)}")
+                byID.append("{\"member\":\"\(account.id)\",\"identities\":{\(object)},\"registered_at\":\(registered)}")
                 let ts = asOf - Int64(random.below(365 * 86_400))
                 let amount = 20 + random.below(400)
                 orders.append(
-                    "{\"identities\":{\"\(Self.channels[channel])\":\"\(account)\"},\"ts\":\(ts),\"amount\":\(amount),\"category\":\"pet\",\"id\":\"o\(account)\"}")
+                    "{\"identities\":{\"\(Self.channels[channel])\":\"\(account.id)\"},\"ts\":\(ts),\"amount\":\(amount),\"category\":\"pet\",\"id\":\"o\(account.id)\"}")
                 output.accounts += 1
                 output.orders += 1
                 output.person.append(Int32(person))
@@ -104,17 +79,6 @@ public struct IdentityPeople: Sendable {
         try byID.close()
         try orders.close()
         return output
-    }
-
-    /// The phone as people type it: bare, with +86, spaced or dashed.
-    static func format(_ phone: String, _ random: inout DemoRandom) -> String {
-        let digits = Array(phone)
-        switch random.below(4) {
-        case 0: return phone
-        case 1: return "+86 " + phone
-        case 2: return String(digits[0..<3]) + " " + String(digits[3..<7]) + " " + String(digits[7...])
-        default: return String(digits[0..<3]) + "-" + String(digits[3..<7]) + "-" + String(digits[7...])
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Drives the real `tagd` binary the way an operator does.
@@ -50,6 +51,21 @@ struct CLITests {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts `tagd arguments` and kills it with SIGKILL after `delay` seconds (or finds it finished).
+    func killed(_ arguments: [String], after delay: TimeInterval) throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        process.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     func write(_ path: String, _ text: String) throws {
@@ -280,17 +296,7 @@ struct CLITests {
         #expect(try tagd("run", "--as-of", "2024-02-01").status == 0)
         let total = (0..<150_000).reduce(7) { $0 + $1 % 50 + 1 }
         for delay in [0.05, 0.3, 0.8] {
-            let process = Process()
-            process.executableURL = Self.binary
-            process.arguments = ["identity", "merge", "big", "small", "--as-of", "2024-02-01"]
-            process.currentDirectoryURL = dir
-            process.environment = ["TAGD_STORE": dir.appendingPathComponent("store.sqlite").path, "PATH": "/usr/bin:/bin"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try killed(["identity", "merge", "big", "small", "--as-of", "2024-02-01"], after: delay)
             // Either both members as they were, or the merged one: never orders split between them.
             let merged = try tagd("identity", "history", "big").out.contains("small")
             #expect(try tagd("run", "--as-of", "2024-02-01").status == 0)
@@ -305,5 +311,36 @@ struct CLITests {
                 #expect(try tagd("member", "small", "--json").out.contains("\"value\" : \"\(total - 7)\""))
             }
         }
+    }
+
+    @Test func anImportKilledMidwayStoresNothingAndKeepsTheChangeLogTriggers() throws {
+        #expect(try tagd("init").status == 0)
+        let rows = 300_000
+        let orders = (0..<rows).map { "m\($0 % 20_000),2024-01-\(10 + $0 % 15),\($0 % 50 + 1)" }
+        try write("orders.csv", "member,ts,amount\n" + orders.joined(separator: "\n") + "\n")
+        let store = dir.appendingPathComponent("store.sqlite").path
+        // The import pauses the triggers inside its transaction: a kill leaves them and stores nothing.
+        func state() throws -> (orders: Int, logged: Int, triggers: Int) {
+            let db = try DatabaseQueue(path: store)
+            defer { try? db.close() }
+            return try db.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? -1,
+                 try Int.fetchOne(db, sql: "SELECT count(DISTINCT member_id) FROM change_log") ?? -1,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%change_log%'") ?? -1)
+            }
+        }
+        let triggers = try state().triggers
+        #expect(triggers >= 8)
+        for delay in [0.2, 0.7] {
+            try killed(["import", "orders", "orders.csv"], after: delay)
+            let after = try state()
+            #expect(after.triggers == triggers)
+            // Nothing of the file, or (a very fast import) all of it.
+            #expect(after.orders == 0 && after.logged == 0 || after.orders == rows && after.logged == 20_000, "\(after)")
+            if after.orders == rows { return }
+        }
+        #expect(try tagd("import", "orders", "orders.csv").status == 0)
+        let done = try state()
+        #expect(done.orders == rows && done.logged == 20_000 && done.triggers == triggers, "\(done)")
     }
 }
