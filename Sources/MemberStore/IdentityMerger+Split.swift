@@ -36,8 +36,13 @@ extension IdentityMerger {
     /// attributes are restored, both members' tags are restored as they were
     /// at the merge (history reason `split`) when it is the survivor's latest
     /// merge, and the merge is marked undone.
+    ///
+    /// Undoing an older merge restores the survivor's attributes from before
+    /// it and combines the later merges' absorbed members in again, in their
+    /// order, by `attributes` (the live rules' policy): the attributes the
+    /// survivor would have had without that merge.
     @discardableResult
-    public func split(mergeID: Int64, actor: String) throws -> SplitResult {
+    public func split(mergeID: Int64, actor: String, attributes: IdentityPolicy.AttributePolicy = .survivor) throws -> SplitResult {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT survivor, absorbed, survivor_before, undone_at FROM merges WHERE id = ?", arguments: [mergeID])
         else { throw StoreError.database(reason: "no merge \(mergeID)") }
@@ -65,11 +70,13 @@ extension IdentityMerger {
         }
         let latest = try Int64.fetchOne(
             db, sql: "SELECT max(id) FROM merges WHERE survivor = ? AND undone_at IS NULL", arguments: [survivor]) == mergeID
-        if latest {
-            let sets = Self.attributeColumns.map { "\($0) = json_extract(?1, '$.\($0)')" }.joined(separator: ", ")
-            try db.execute(
-                sql: "UPDATE members SET \(sets) WHERE id = ?2",
-                arguments: [before, survivor])
+        let sets = Self.attributeColumns.map { "\($0) = json_extract(?1, '$.\($0)')" }.joined(separator: ", ")
+        try db.execute(sql: "UPDATE members SET \(sets) WHERE id = ?2", arguments: [before, survivor])
+        if !latest {
+            let later = try Int64.fetchAll(
+                db, sql: "SELECT absorbed FROM merges WHERE survivor = ? AND id > ? AND undone_at IS NULL ORDER BY id",
+                arguments: [survivor, mergeID])
+            for member in later { try combineAttributes(survivor: survivor, absorbed: member, policy: attributes) }
         }
         try db.execute(sql: "UPDATE members SET merged_into = NULL WHERE id = ?", arguments: [absorbed])
         try keepingSnapshotsCurrent(survivor, absorbed) {

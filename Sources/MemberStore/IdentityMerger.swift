@@ -75,7 +75,7 @@ public struct IdentityMerger {
         return mergeID
     }
 
-    private func combineAttributes(survivor: Int64, absorbed: Int64, policy: IdentityPolicy.AttributePolicy) throws {
+    func combineAttributes(survivor: Int64, absorbed: Int64, policy: IdentityPolicy.AttributePolicy) throws {
         // `w` wins, `o` fills its gaps.
         var absorbedWins = false
         if policy == .newest {

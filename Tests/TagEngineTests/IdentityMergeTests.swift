@@ -145,6 +145,28 @@ struct IdentityMergeTests {
         #expect(spend == ["a": "200", "b": "27", "c": "40"], "\(spend)")
     }
 
+    @Test func splittingAnOlderMergeGivesTheAttributesTheLaterMergesAloneWouldGive() throws {
+        let (store, _) = try store()
+        _ = try store.store.ingest(members: [
+            MemberInput(externalID: "s", registeredAt: TestStore.ago(2_000)),
+            MemberInput(externalID: "a1", registeredAt: TestStore.ago(100), region: "north"),
+            MemberInput(externalID: "a2", registeredAt: TestStore.ago(50), region: "south", level: 3),
+        ])
+        _ = try desk(store).merge("s", "a1", actor: "bob", at: store.asOfDate)
+        _ = try desk(store).merge("s", "a2", actor: "bob", at: store.asOfDate)
+        func attributes() throws -> [String?] {
+            try store.pool.read { db in
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT region, level FROM members WHERE external_id = 's'"))
+                return [row["region"], (row["level"] as Int64?).map(String.init)]
+            }
+        }
+        #expect(try attributes() == ["north", "3"])  // the survivor keeps what it took first
+        // Undo the first merge: as if only a2 had been merged into s.
+        let undone = try desk(store).split("a1", actor: "bob", at: store.asOfDate)
+        #expect(undone.absorbed == "a1")
+        #expect(try attributes() == ["south", "3"])
+    }
+
     @Test func thePlanShowsHowTagsWouldChangeWithoutTouchingTheStore() throws {
         let (store, segments) = try store()
         _ = try store.store.ingest(members: [MemberInput(externalID: "a", identities: ["phone": "138 0013 8001"])])

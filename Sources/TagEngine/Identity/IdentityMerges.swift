@@ -55,11 +55,12 @@ public struct IdentityMerges: Sendable {
 
     /// Undoes merge `mergeID` of `member` (default: the newest merge into it).
     public func split(_ member: String, mergeID: Int64? = nil, actor: String, at now: Date = Date()) throws -> Outcome {
+        let policy = try IdentityRules.live(in: pool, limits: runner.limits)
         let outcome = try Governance.write(pool) { db -> (Int64, String, String) in
             try Users.authorize(actor, needs: .approver, action: "identity_split", tag: nil, in: db)
             let merger = IdentityMerger(db: db, now: Int64(now.timeIntervalSince1970))
             let merge = try merger.mergeToSplit(member: try Self.member(member, in: db), id: mergeID)
-            let result = try merger.split(mergeID: merge.id, actor: actor)
+            let result = try merger.split(mergeID: merge.id, actor: actor, attributes: policy?.attributes ?? .survivor)
             let names = try Self.names([result.survivor, result.absorbed], in: db)
             try AuditLog.append(
                 db, actor: actor, action: "identity_split",

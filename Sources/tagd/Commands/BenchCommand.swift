@@ -100,6 +100,16 @@ struct BenchCommand: ParsableCommand {
                          Console.count(changed), share * 100, Console.count(Self.evaluated(runs)), seconds, fullSeconds / seconds))
             Self.printCostliest(runs)
         }
+        // What an analyst's DuckDB script computes (Benchmarks/duckdb_rfm.py): rfm_class and rfm_score alone.
+        let rfm = live.filter { ["rfm_class", "rfm_score"].contains($0.tag.name) }
+        if rfm.count == 2 {
+            let changed = max(1, counts.members / 100)
+            try Self.addOrders(pool: pool, members: changed, asOf: asOf)
+            let (seconds, runs) = try Self.timed { try runner.run(rfm, asOf: asOf, trigger: "bench") }
+            print(String(format: "rfm_class and rfm_score alone, incremental refresh after new orders for %@ members (%@ evaluations): %.3f s "
+                         + "(Benchmarks/duckdb_rfm.py prints the ratio to DuckDB)",
+                         Console.count(changed), Console.count(Self.evaluated(runs)), seconds))
+        }
         let incrementalPeak = PeakMemory.sinceReset
         try Self.expiry(pool: pool, plugins: plugins, asOf: asOf)
         print("peak memory (resident): first run \(firstRunPeak) MB, --full \(fullPeak) MB, incremental refreshes \(incrementalPeak) MB; "
