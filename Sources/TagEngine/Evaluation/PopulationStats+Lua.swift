@@ -59,12 +59,16 @@ extension PopulationStats {
         switch op {
         case "count":
             guard let name else { return [.integer(Int64(size))] }
-            if a.isNil { return [.integer(Int64(try sorted(name).count))] }
+            if a.isNil { return [.integer(Int64(try summary(name).count))] }
             return [.integer(Int64(try count(name, equalTo: a)))]
         case "mean": return [try mean(try feature()).map(LuaValue.number) ?? .nil]
-        case "sum": return [.number(try sorted(try feature()).reduce(0, +))]
-        case "min": return [try sorted(try feature()).first.map(LuaValue.number) ?? .nil]
-        case "max": return [try sorted(try feature()).last.map(LuaValue.number) ?? .nil]
+        case "sum": return [.number(try summary(try feature()).sum)]
+        case "min":
+            let summary = try summary(try feature())
+            return [summary.count > 0 ? .number(summary.min) : .nil]
+        case "max":
+            let summary = try summary(try feature())
+            return [summary.count > 0 ? .number(summary.max) : .nil]
         case "median": return [try quantile(try feature(), 0.5).map(LuaValue.number) ?? .nil]
         case "quantile": return [try quantile(try feature(), try number(a, "a share 0..1")).map(LuaValue.number) ?? .nil]
         default: throw LuaHostError("pop: unknown statistic '\(op)'")

@@ -11,8 +11,16 @@ final class PopulationStats: @unchecked Sendable {
     let included: [Bool]?
     let size: Int
     private var sortedCache: [String: [Double]] = [:]
-    private var meanCache: [String: Double] = [:]
+    private var summaryCache: [String: Summary] = [:]
     private let lock = NSLock()
+
+    /// What the constant statistics need of a feature, in one pass (no sort).
+    struct Summary {
+        var count = 0
+        var sum = 0.0
+        var min = Double.infinity
+        var max = -Double.infinity
+    }
 
     init(table: FeatureTable, featuresByName: [String: FeatureSpec], included: [Bool]?) {
         self.table = table
@@ -55,13 +63,28 @@ final class PopulationStats: @unchecked Sendable {
         return result
     }
 
+    /// Count, sum, min and max of the population's values of `name`, in member order.
+    func summary(_ name: String) throws -> Summary {
+        if let cached = lock.withLock({ summaryCache[name] }) { return cached }
+        guard let spec = featuresByName[name] else {
+            throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
+        }
+        guard case .numeric(_, let values) = table.column(spec) else { throw StatError.notNumeric(name) }
+        var summary = Summary()
+        for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
+            summary.count += 1
+            summary.sum += value
+            summary.min = Swift.min(summary.min, value)
+            summary.max = Swift.max(summary.max, value)
+        }
+        lock.withLock { summaryCache[name] = summary }
+        return summary
+    }
+
     /// The mean of the population's values of `name` (`nil`: none).
     func mean(_ name: String) throws -> Double? {
-        if let cached = lock.withLock({ meanCache[name] }) { return cached.isNaN ? nil : cached }
-        let values = try sorted(name)
-        let mean = values.isEmpty ? Double.nan : values.reduce(0, +) / Double(values.count)
-        lock.withLock { meanCache[name] = mean }
-        return mean.isNaN ? nil : mean
+        let summary = try summary(name)
+        return summary.count == 0 ? nil : summary.sum / Double(summary.count)
     }
 
     /// The answer to `question` for a member whose value is `value`
@@ -93,8 +116,23 @@ final class PopulationStats: @unchecked Sendable {
                 return { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
             default:
                 guard count > 0, parameter >= 1 else { return { _ in nil } }
+                let tile = { (below: Int) in min(parameter, (Double(below) / Double(count) * parameter).rounded(.down) + 1) }
+                guard parameter == parameter.rounded(), parameter <= 1_000 else {
+                    return { value in tile(Self.partition(values) { $0 < value }) }
+                }
+                // The tile only grows with the count of values below, so it is
+                // 1 + the tile boundaries the value is above: a few comparisons
+                // instead of a search through every value.
+                let bounds = (1..<Int(parameter)).map { k in
+                    Self.partitionCounts(count) { tile($0) < Double(k + 1) }
+                }
                 return { value in
-                    min(parameter, (Double(Self.partition(values) { $0 < value }) / Double(count) * parameter).rounded(.down) + 1)
+                    var result = 1.0
+                    for bound in bounds {
+                        guard bound == 0 || values[bound - 1] < value else { break }
+                        result += 1
+                    }
+                    return result
                 }
             }
         case .above, .below, .atLeast, .atMost:
@@ -118,6 +156,17 @@ final class PopulationStats: @unchecked Sendable {
         let low = Int(position.rounded(.down))
         let high = min(low + 1, values.count - 1)
         return values[low] + (values[high] - values[low]) * (position - Double(low))
+    }
+
+    /// The first count in `0...count` for which `isLow` is false (`isLow` holds for a prefix).
+    private static func partitionCounts(_ count: Int, _ isLow: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = count + 1
+        while low < high {
+            let mid = (low + high) / 2
+            if isLow(mid) { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// The number of leading elements of ascending `values` that satisfy `isLow`.
