@@ -72,6 +72,11 @@ extension MemberStore {
                 CREATE TABLE feature_snapshot_data(tag_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v10-tag-distributions") { db in
+            // How many members hold each value of a tag (JSON), valid as of the
+            // tag's newest history row (TagEngine's TagDistribution).
+            try db.execute(sql: "CREATE TABLE tag_distributions(tag_id INTEGER PRIMARY KEY, history_mark INTEGER NOT NULL, counts TEXT NOT NULL)")
+        }
         return migrator
     }
 

@@ -133,6 +133,14 @@ struct IncrementalEquivalenceTests {
             #expect(reports.allSatisfy { $0.status == "succeeded" }, "\(reports.compactMap(\.error))")
             for report in reports {
                 kinds[report.kind ?? "?", default: 0] += 1
+                // The top values come from the kept counts and the run's changes: they equal a count of the live values.
+                let counted = try store.pool.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT value, count(*) AS n FROM member_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?)
+                        GROUP BY value ORDER BY n DESC, value LIMIT 5
+                        """, arguments: [report.tag]).map { "\($0["value"] as String) \($0["n"] as Int)" }
+                }
+                #expect(report.topValues.map { "\($0.value) \($0.count)" } == counted, "step \(step) \(report.tag)")
                 // A pop rule evaluated only some members: its recorded answers were replayed.
                 if report.tag == "rfm_class", report.kind == "incremental", let evaluated = report.evaluated,
                     evaluated > 0, evaluated < report.members

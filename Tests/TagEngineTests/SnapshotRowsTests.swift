@@ -100,6 +100,30 @@ struct SnapshotRowsTests {
         #expect(try store.values("big")["newcomer"] == "pet")
     }
 
+    @Test func valuesWrittenOutsideRunsMakeTheNextRunCountAgain() throws {
+        let store = try Self.store(members: 50)
+        _ = try store.run()
+        // Another writer (realtime evaluation, a merge) changes a value and records it in the history.
+        try store.pool.write { db in
+            let tag = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = 'spend'") ?? 0
+            let member = try Int64.fetchOne(db, sql: "SELECT member_id FROM member_tags WHERE tag_id = ? LIMIT 1", arguments: [tag]) ?? 0
+            try db.execute(sql: "UPDATE member_tags SET value = 'elsewhere' WHERE tag_id = ? AND member_id = ?", arguments: [tag, member])
+            try db.execute(
+                sql: "INSERT INTO tag_history(tag_id, member_id, change, new_value, at, reason) VALUES (?, ?, 'changed', 'elsewhere', 0, 'test')",
+                arguments: [tag, member])
+        }
+        _ = try store.store.ingest(orders: [OrderInput(member: "m1", ts: TestStore.ago(0.5), amount: 3, category: "pet")])
+        let report = try #require(try store.run().first)
+        #expect(report.kind == "incremental")
+        let counted = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT value, count(*) AS n FROM member_tags WHERE tag_id = (SELECT id FROM tags WHERE name = 'spend')
+                GROUP BY value ORDER BY n DESC, value LIMIT 5
+                """).map { RunReport.ValueCount(value: $0["value"], count: $0["n"]) }
+        }
+        #expect(report.topValues == counted)
+    }
+
     @Test func rowsPastAnEighthOfTheMembersBecomeANewBase() throws {
         let store = try Self.store(members: 80)
         _ = try store.run()

@@ -16,6 +16,8 @@ struct ChangeTracker {
     private(set) var lost = 0
     private(set) var changed = 0
     private(set) var distribution: [String: Int] = [:]
+    /// How each value's count moved: +1 for a member gaining it, -1 for one losing it.
+    private(set) var delta: [String: Int] = [:]
 
     /// Loads the live values of tag `tagID` (none for a tag that never ran),
     /// of every member or only of store ids `members`.
@@ -41,15 +43,19 @@ struct ChangeTracker {
         let old = cursor < liveIDs.count && liveIDs[cursor] == id ? liveValues[cursor] : nil
         switch (old, value) {
         case (nil, nil): return nil
-        case (nil, .some):
+        case (nil, .some(let n)):
             gained += 1
+            delta[n, default: 0] += 1
             return (.gained, nil)
-        case (.some, nil):
+        case (.some(let o), nil):
             lost += 1
+            delta[o, default: 0] -= 1
             return (.lost, old)
         case (.some(let o), .some(let n)):
             if o == n { return nil }
             changed += 1
+            delta[n, default: 0] += 1
+            delta[o, default: 0] -= 1
             return (.changed, o)
         }
     }

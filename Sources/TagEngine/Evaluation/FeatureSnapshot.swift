@@ -166,7 +166,7 @@ struct FeatureSnapshot {
     /// Drops what the runs of tag `tagID` (every tag's, for `nil`) left for
     /// the next run: snapshot, data, rows and model fits. Its next run is a full one.
     static func delete(tagID: Int64?, in db: Database) throws {
-        for table in ["feature_snapshots", "feature_snapshot_data", "feature_snapshot_rows", "model_fits"] {
+        for table in ["feature_snapshots", "feature_snapshot_data", "feature_snapshot_rows", "model_fits", "tag_distributions"] {
             if let tagID {
                 try db.execute(sql: "DELETE FROM \(table) WHERE tag_id = ?", arguments: [tagID])
             } else {

@@ -208,6 +208,9 @@ public struct TagRunner: Sendable {
         let indexes = values.evaluated ?? Array(0..<table.count)
         // A few members: load just their live values.
         let subset = values.evaluated.map { $0.count <= 10_000 ? $0.map { table.memberIDs[$0] } : nil } ?? nil
+        // The counts behind the top values, read before this run writes history.
+        let incremental = values.evaluated != nil
+        let counted = incremental ? try TagDistribution.load(tagID: tagID, in: db) : nil
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf, members: subset)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
         // A first run inserts a row per member into indexes keyed by member:
@@ -228,7 +231,6 @@ public struct TagRunner: Sendable {
         let t = writer.tracker
         // The features this run computed, for the next run to start from; in
         // the same transaction as the values, so they never disagree.
-        let incremental = values.evaluated != nil
         let covered = incremental ? (values.pass.previous?.covered ?? 0) + t.gained - t.lost : t.covered
         // Only this rule's own columns (a full pass shares one table between rules).
         var own = FeatureTable(memberIDs: table.memberIDs, columns: [:])
@@ -245,13 +247,16 @@ public struct TagRunner: Sendable {
         } else {
             try snapshot.save(in: db)
         }
-        let top: [RunReport.ValueCount] =
-            incremental
-            ? try Row.fetchAll(
-                db, sql: "SELECT value, count(*) AS n FROM member_tags WHERE tag_id = ? GROUP BY value ORDER BY n DESC, value LIMIT 5",
-                arguments: [tagID]
-            ).map { RunReport.ValueCount(value: $0["value"], count: $0["n"]) }
-            : t.sortedDistribution.prefix(5).map { RunReport.ValueCount(value: $0.value, count: $0.count) }
+        let counts: [String: Int]
+        if !incremental {
+            counts = t.distribution
+        } else if let counted {
+            counts = counted.merging(t.delta, uniquingKeysWith: +).filter { $0.value > 0 }
+        } else {
+            counts = try TagDistribution.count(tagID: tagID, in: db)
+        }
+        try TagDistribution.save(counts, tagID: tagID, in: db)
+        let top = TagDistribution.top(counts)
         let kind = values.pass.kind
         let reasons = values.reasons.filter { $0.value > 0 }
         let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
