@@ -75,7 +75,8 @@ extension MemberStore {
         migrator.registerMigration("v10-tag-distributions") { db in
             // How many members hold each value of a tag (JSON), valid as of the
             // tag's newest history row (TagEngine's TagDistribution).
-            try db.execute(sql: "CREATE TABLE tag_distributions(tag_id INTEGER PRIMARY KEY, history_mark INTEGER NOT NULL, counts TEXT NOT NULL)")
+            // NULL counts: the tag has too many distinct values to keep them.
+            try db.execute(sql: "CREATE TABLE tag_distributions(tag_id INTEGER PRIMARY KEY, history_mark INTEGER NOT NULL, counts TEXT)")
         }
         return migrator
     }

@@ -124,6 +124,25 @@ struct SnapshotRowsTests {
         #expect(report.topValues == counted)
     }
 
+    @Test func aTagWithTooManyValuesToKeepCountsItsTopValuesEachRun() throws {
+        let store = try TestStore()
+        let many = TagDistribution.limit + 100
+        _ = try store.store.ingest(orders: (0..<many).map { OrderInput(member: "m\($0)", ts: TestStore.ago(2), amount: Double($0) + 0.5) })
+        try store.write("score.lua", """
+            return tag "score" { title = "t", category = "c", owner = "o", kind = "score", refresh = "hourly",
+              features = { spend = sum("orders.amount") }, evaluate = function(m) return m.spend end }
+            """)
+        try store.approve("score")
+        _ = try store.run()
+        #expect(try store.pool.read { db in try Row.fetchOne(db, sql: "SELECT counts FROM tag_distributions")?["counts"] as String? } == nil)
+        _ = try store.store.ingest(orders: (0..<3).map { OrderInput(member: "m\($0)", ts: TestStore.ago(1), amount: 7) })
+        let report = try #require(try store.run().first)
+        #expect(report.kind == "incremental")
+        let top = try store.pool.read { db in try TagDistribution.top(tagID: try Int64.fetchOne(db, sql: "SELECT id FROM tags") ?? 0, in: db) }
+        #expect(report.topValues == top && top.count == 5)
+        #expect(top.first?.value == "7.5" && top.first?.count == 2)  // m0 now spent 7.5, as m7 did
+    }
+
     @Test func rowsPastAnEighthOfTheMembersBecomeANewBase() throws {
         let store = try Self.store(members: 80)
         _ = try store.run()

@@ -18,13 +18,26 @@ enum TagDistribution {
         try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM tag_history WHERE tag_id = ?", arguments: [tagID]) ?? 0
     }
 
-    /// The stored counts of tag `tagID`, if still valid.
-    static func load(tagID: Int64, in db: Database) throws -> [String: Int]? {
+    /// What is kept for a tag.
+    enum Kept {
+        /// Every value's count, valid now.
+        case counts([String: Int])
+        /// The tag had more than ``limit`` distinct values: count its top values each time.
+        case tooMany
+        /// Nothing valid: count every value and keep the counts.
+        case none
+    }
+
+    /// What is kept for tag `tagID`, if still valid.
+    static func load(tagID: Int64, in db: Database) throws -> Kept {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT history_mark, counts FROM tag_distributions WHERE tag_id = ?", arguments: [tagID]),
-            row["history_mark"] as Int64 == (try mark(tagID: tagID, in: db))
-        else { return nil }
-        return try? JSONDecoder().decode([String: Int].self, from: Data((row["counts"] as String).utf8))
+            db, sql: "SELECT history_mark, counts FROM tag_distributions WHERE tag_id = ?", arguments: [tagID])
+        else { return .none }
+        guard let text = row["counts"] as String? else { return .tooMany }  // how many values a tag has changes slowly
+        guard row["history_mark"] as Int64 == (try mark(tagID: tagID, in: db)),
+            let counts = try? JSONDecoder().decode([String: Int].self, from: Data(text.utf8))
+        else { return .none }
+        return .counts(counts)
     }
 
     /// Every value's count, from the live values.
@@ -36,14 +49,21 @@ enum TagDistribution {
         return counts
     }
 
-    /// Stores `counts` for tag `tagID` as of its newest history row (or drops them past ``limit``).
+    /// The `limit` most held live values of tag `tagID`, counted in SQL.
+    static func top(tagID: Int64, limit: Int = 5, in db: Database) throws -> [RunReport.ValueCount] {
+        try Row.fetchAll(
+            db, sql: "SELECT value, count(*) AS n FROM member_tags WHERE tag_id = ? GROUP BY value ORDER BY n DESC, value LIMIT ?",
+            arguments: [tagID, limit]
+        ).map { RunReport.ValueCount(value: $0["value"], count: $0["n"]) }
+    }
+
+    /// Keeps `counts` for tag `tagID` as of its newest history row (past
+    /// ``limit`` values, only that it has too many).
     static func save(_ counts: [String: Int], tagID: Int64, in db: Database) throws {
-        guard counts.count <= limit else {
-            return try db.execute(sql: "DELETE FROM tag_distributions WHERE tag_id = ?", arguments: [tagID])
-        }
+        let text = counts.count <= limit ? String(decoding: try JSONEncoder().encode(counts), as: UTF8.self) : nil
         try db.execute(
             sql: "INSERT OR REPLACE INTO tag_distributions(tag_id, history_mark, counts) VALUES (?, ?, ?)",
-            arguments: [tagID, try mark(tagID: tagID, in: db), String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)])
+            arguments: [tagID, try mark(tagID: tagID, in: db), text])
     }
 
     /// The `limit` most held values, most first (ties: by value).

@@ -210,7 +210,7 @@ public struct TagRunner: Sendable {
         let subset = values.evaluated.map { $0.count <= 10_000 ? $0.map { table.memberIDs[$0] } : nil } ?? nil
         // The counts behind the top values, read before this run writes history.
         let incremental = values.evaluated != nil
-        let counted = incremental ? try TagDistribution.load(tagID: tagID, in: db) : nil
+        let kept = incremental ? try TagDistribution.load(tagID: tagID, in: db) : .none
         var writer = try RunWriter(db: db, tagID: tagID, runID: runID, asOf: asOf, members: subset)
         if rule.isSegment, !rule.reach.isEmpty { writer.changes = [] }
         // A first run inserts a row per member into indexes keyed by member:
@@ -247,16 +247,22 @@ public struct TagRunner: Sendable {
         } else {
             try snapshot.save(in: db)
         }
-        let counts: [String: Int]
-        if !incremental {
-            counts = t.distribution
-        } else if let counted {
-            counts = counted.merging(t.delta, uniquingKeysWith: +).filter { $0.value > 0 }
-        } else {
-            counts = try TagDistribution.count(tagID: tagID, in: db)
+        let top: [RunReport.ValueCount]
+        switch (incremental, kept) {
+        case (false, _):
+            try TagDistribution.save(t.distribution, tagID: tagID, in: db)
+            top = TagDistribution.top(t.distribution)
+        case (true, .counts(let counted)):
+            let counts = counted.merging(t.delta, uniquingKeysWith: +).filter { $0.value > 0 }
+            try TagDistribution.save(counts, tagID: tagID, in: db)
+            top = TagDistribution.top(counts)
+        case (true, .tooMany):
+            top = try TagDistribution.top(tagID: tagID, in: db)
+        case (true, .none):
+            let counts = try TagDistribution.count(tagID: tagID, in: db)
+            try TagDistribution.save(counts, tagID: tagID, in: db)
+            top = TagDistribution.top(counts)
         }
-        try TagDistribution.save(counts, tagID: tagID, in: db)
-        let top = TagDistribution.top(counts)
         let kind = values.pass.kind
         let reasons = values.reasons.filter { $0.value > 0 }
         let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
