@@ -370,6 +370,10 @@ def run_checks(tagd, driver, shots, ann, otto, vip):
     check("+" in proposal.find_element(By.CSS_SELECTOR, "pre.diff").text and proposal.find_elements(By.CSS_SELECTOR, "pre.diff .add"),
           "the approvals page shows the diff against the live version")
     check(not proposal.find_elements(By.CSS_SELECTOR, "form.decision"), "an operator gets no decision form")
+    waiting = len(tagd.api("/v1/pending", otto))
+    said = f"{waiting} proposals wait." if waiting != 1 else "1 proposal waits."
+    check(any(said in e.text for e in driver.find_elements(By.CSS_SELECTOR, "p.sub")),
+          "the approvals page counts the proposals in words")
     shots.take("approvals-operator")
     version = tagd.api("/v1/pending", otto)
     full = next(p for p in version if p["tag"] == "vip_cn")["version"]

@@ -5,7 +5,7 @@ enum ApprovalsTemplate {
     static let text = """
         <section class="card"><h1>Approvals</h1>
         {{#notice}}<p class="card notice" id="notice">{{notice}}</p>{{/notice}}
-        <p class="sub">{{count}} proposals wait. {{^canDecide}}You are {{role}}: approving and rejecting needs approver.{{/canDecide}}</p>
+        <p class="sub">{{waiting}} {{^canDecide}}You are {{role}}: approving and rejecting needs approver.{{/canDecide}}</p>
         </section>
         {{#proposals}}
         <section class="card proposal" id="{{name}}" data-tag="{{name}}">

@@ -26,6 +26,8 @@ struct ApprovalsView {
 
     var notice: String?
     var count: Int
+    /// "1 proposal waits." or "N proposals wait." (templates see stored properties only).
+    var waiting: String
     var role: String
     var canDecide: Bool
     var proposals: [Proposal]
@@ -33,7 +35,9 @@ struct ApprovalsView {
     static func build(_ pending: [PendingProposal], session: WebSession, notice: String?) -> ApprovalsView {
         let canDecide = session.user.role >= .approver
         return ApprovalsView(
-            notice: notice, count: pending.count, role: session.user.role.rawValue, canDecide: canDecide,
+            notice: notice, count: pending.count,
+            waiting: pending.count == 1 ? "1 proposal waits." : "\(pending.count) proposals wait.",
+            role: session.user.role.rawValue, canDecide: canDecide,
             proposals: pending.map { p in
                 Proposal(
                     name: p.tag.name, title: p.version.title ?? "", version: p.version.hash, proposedBy: p.version.proposedBy ?? "—",

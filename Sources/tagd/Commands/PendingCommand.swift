@@ -47,6 +47,6 @@ struct PendingCommand: ParsableCommand {
                 oldName: p.live.map { "live \($0.shortHash)" } ?? "/dev/null", newName: "proposed \(p.version.shortHash)")
             print(diff.isEmpty ? "   (same script as live)" : diff)
         }
-        print("\(proposals.count) proposals waiting: tagd approve NAME --as APPROVER, or tagd reject NAME --as APPROVER --reason ...")
+        print("\(proposals.count == 1 ? "1 proposal" : "\(proposals.count) proposals") waiting: tagd approve NAME --as APPROVER, or tagd reject NAME --as APPROVER --reason ...")
     }
 }
