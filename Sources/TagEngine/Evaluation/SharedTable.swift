@@ -9,6 +9,9 @@ final class SharedTable: @unchecked Sendable {
 
     init(_ make: @escaping () throws -> FeatureTable) { self.make = make }
 
+    /// Whether a rule needed the full pass.
+    var wasComputed: Bool { lock.withLock { table != nil } }
+
     /// The table, computed on first use (other callers wait for it).
     func get() throws -> FeatureTable {
         try lock.withLock {

@@ -193,8 +193,11 @@ enum PeakMemory {
         return usage.ru_maxrss / 1024
     }
 
-    /// Starts a new peak (Linux: `VmHWM` is reset by writing 5 to `/proc/self/clear_refs`).
+    /// Starts a new peak (Linux: `VmHWM` is reset by writing 5 to
+    /// `/proc/self/clear_refs`), from what the process holds once the
+    /// memory earlier phases freed is given back.
     static func reset() {
+        TagRunner.returnFreedMemory()
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 
