@@ -162,6 +162,27 @@ import Testing
         #expect(report.error?.contains("stats.half returned a string") == true, "\(report.error ?? "")")
     }
 
+    /// An endless loop, a 100 MB string: stopped by the call's budget (instructions
+    /// or memory, whichever comes first), named, and nothing of the tag is written.
+    @Test(arguments: ["while true do end", "return #string.rep(\"x\", 1e8)"])
+    func aHostileDerivedStatisticIsBoundedAndLeavesTheValues(body: String) throws {
+        let store = try Self.seeded()
+        try store.write("good.lua", Self.spending("good", evaluate: "return m.spend > 50"))
+        try store.write("bad.lua", Self.spending("bad", evaluate: "return pop.at_most(\"spend\", m.spend, \"half\")")
+            .replacingOccurrences(of: "features = {", with: "stats = { half = function(pop) \(body) end },\n  features = {"))
+        try store.approve("good")
+        try store.approve("bad")
+        let started = Date()
+        let reports = try store.run()
+        #expect(Date().timeIntervalSince(started) < 30)
+        let bad = try #require(reports.first { $0.tag == "bad" })
+        #expect(bad.status == "failed")
+        let error = bad.error ?? ""
+        #expect(error.contains("stats.half") && (error.contains("instruction") || error.contains("memory")), "\(error)")
+        #expect(try store.values("bad").isEmpty)
+        #expect(try store.values("good").count == 50)
+    }
+
     @Test func comparisonsAnswerLikeTheStatisticTheyName() throws {
         let store = try Self.seeded()
         try store.write("cmp.lua", Self.spending("cmp", kind: "label", evaluate: """
