@@ -76,18 +76,25 @@ extension IngestWriter {
         return id
     }
 
+    /// Writes identity `value` of `channel` for member `member` with `statement`
+    /// (an insert or an upsert of `identities`), and counts it.
+    func store(_ channel: String, _ value: String, of member: Int64, with statement: RawStatement) throws {
+        statement.reset()
+        statement.bind(1, channel)
+        statement.bind(2, value)
+        statement.bind(3, member)
+        try statement.execute()
+        noteIdentity(channel, value)
+        count { $0.identities += 1 }
+    }
+
     /// Inserts a member named `externalID`; `false` when the name is taken.
     private func insert(_ externalID: String, fields: MemberInput?) throws -> Bool {
         if let fields {
             let insert = statements.insertResolvedMember
             insert.reset()
             insert.bind(1, externalID)
-            insert.bind(2, fields.channel)
-            insert.bind(3, fields.registeredAt)
-            insert.bind(4, fields.gender)
-            insert.bind(5, fields.region)
-            insert.bind(6, fields.birthday)
-            insert.bind(7, fields.level)
+            insert.bindFields(of: fields, from: 2)
             insert.bind(8, fields.attrs.isEmpty ? nil : JSONValue.jsonString(of: fields.attrs))
             insert.bind(9, now)
             try insert.execute()
@@ -197,14 +204,7 @@ extension IngestWriter {
                     continue
                 }
             }
-            let insert = statements.insertIdentity
-            insert.reset()
-            insert.bind(1, channel)
-            insert.bind(2, value)
-            insert.bind(3, target)
-            try insert.execute()
-            noteIdentity(channel, value)
-            count { $0.identities += 1 }
+            try store(channel, value, of: target, with: statements.insertIdentity)
         }
     }
 

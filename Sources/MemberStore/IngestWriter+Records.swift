@@ -26,15 +26,7 @@ extension IngestWriter {
         }
         lastWritten = id
         for (channel, identity) in member.identities {
-            let identity = try Self.checkedID(identity, field: "identities.\(channel)")
-            let upsert = statements.upsertIdentity
-            upsert.reset()
-            upsert.bind(1, channel)
-            upsert.bind(2, identity)
-            upsert.bind(3, id)
-            try upsert.execute()
-            noteIdentity(channel, identity)
-            count { $0.identities += 1 }
+            try store(channel, try Self.checkedID(identity, field: "identities.\(channel)"), of: id, with: statements.upsertIdentity)
         }
     }
 
@@ -44,12 +36,7 @@ extension IngestWriter {
         let insert = statements.insertMember
         insert.reset()
         insert.bind(1, externalID)
-        insert.bind(2, member.channel)
-        insert.bind(3, member.registeredAt)
-        insert.bind(4, member.gender)
-        insert.bind(5, member.region)
-        insert.bind(6, member.birthday)
-        insert.bind(7, member.level)
+        insert.bindFields(of: member, from: 2)
         insert.bind(8, JSONValue.jsonString(of: member.attrs))
         insert.bind(9, now)
         insert.bind(10, now)
@@ -77,12 +64,7 @@ extension IngestWriter {
     private func update(_ id: Int64, with member: MemberInput) throws {
         let update = statements.updateMember
         update.reset()
-        update.bind(1, member.channel)
-        update.bind(2, member.registeredAt)
-        update.bind(3, member.gender)
-        update.bind(4, member.region)
-        update.bind(5, member.birthday)
-        update.bind(6, member.level)
+        update.bindFields(of: member, from: 1)
         update.bind(7, member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs))
         update.bind(8, now)
         update.bind(9, id)

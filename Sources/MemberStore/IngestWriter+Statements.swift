@@ -60,3 +60,16 @@ extension IngestWriter {
         }
     }
 }
+
+extension RawStatement {
+    /// Binds a member's six plain fields (channel, registration time,
+    /// gender, region, birthday, level), in that order, from parameter `first` on.
+    func bindFields(of member: MemberInput, from first: Int32) {
+        bind(first, member.channel)
+        bind(first + 1, member.registeredAt)
+        bind(first + 2, member.gender)
+        bind(first + 3, member.region)
+        bind(first + 4, member.birthday)
+        bind(first + 5, member.level)
+    }
+}

@@ -59,29 +59,26 @@ struct FeatureSnapshot {
 
     /// The member count from the head of the data (its first page only).
     private static func memberCount(tagID: Int64, in db: Database) throws -> Int? {
-        var blob: OpaquePointer?
-        guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshot_data", "data", tagID, 0, &blob) == SQLITE_OK,
-            let blob
-        else { return nil }
-        defer { sqlite3_blob_close(blob) }
-        var head = (Int64(0), Int64(0))
-        guard sqlite3_blob_bytes(blob) >= 16, sqlite3_blob_read(blob, &head, 16, 0) == SQLITE_OK else { return nil }
-        let count = Int64(littleEndian: head.1)
+        guard let count = storedInteger(tagID: tagID, at: 8, in: db) else { return nil }  // after the format
         return count >= 0 && count < Int64(Int32.max) ? Int(count) : nil
     }
 
     /// The last (highest) member id of the data of `count` members, read from its blob.
     static func lastMember(tagID: Int64, count: Int, in db: Database) throws -> Int64? {
         guard count > 0 else { return nil }
+        return storedInteger(tagID: tagID, at: 16 + 8 * (count - 1), in: db)  // format, count, then the ids
+    }
+
+    /// The little-endian integer at byte `offset` of tag `tagID`'s data, read alone.
+    private static func storedInteger(tagID: Int64, at offset: Int, in db: Database) -> Int64? {
         var blob: OpaquePointer?
         guard sqlite3_blob_open(db.sqliteConnection, "main", "feature_snapshot_data", "data", tagID, 0, &blob) == SQLITE_OK,
             let blob
         else { return nil }
         defer { sqlite3_blob_close(blob) }
-        var id = Int64(0)
-        let offset = 16 + 8 * (count - 1)  // format, count, then the ids
-        guard Int(sqlite3_blob_bytes(blob)) >= offset + 8, sqlite3_blob_read(blob, &id, 8, Int32(offset)) == SQLITE_OK else { return nil }
-        return Int64(littleEndian: id)
+        var value = Int64(0)
+        guard Int(sqlite3_blob_bytes(blob)) >= offset + 8, sqlite3_blob_read(blob, &value, 8, Int32(offset)) == SQLITE_OK else { return nil }
+        return Int64(littleEndian: value)
     }
 
     /// This header's snapshot with its data, if the data holds every one of

@@ -40,6 +40,15 @@ struct ModelFits: Codable, Equatable, Sendable {
         return try? JSONDecoder().decode(ModelFits.self, from: Data(text.utf8))
     }
 
+    /// The stored fits of tag `tagID`'s version `versionID` if a run at
+    /// `asOf` may still predict with them under the cycle `refit`.
+    static func usable(tagID: Int64, versionID: Int64, refit: String, asOf: Int64, in db: Database) throws -> ModelFits? {
+        guard let cycle = try? RefreshSchedule(parsing: refit), let fits = try stored(tagID: tagID, versionID: versionID, in: db),
+            fits.isFresh(at: asOf, refit: cycle)
+        else { return nil }
+        return fits
+    }
+
     /// Stores (replaces) the fits of tag `tagID`, in the caller's transaction
     /// (the one that writes the values predicted with them).
     func save(tagID: Int64, versionID: Int64, in db: Database) throws {

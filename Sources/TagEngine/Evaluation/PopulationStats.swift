@@ -12,6 +12,8 @@ final class PopulationStats: @unchecked Sendable {
     let size: Int
     private var sortedCache: [String: [Double]] = [:]
     private var summaryCache: [String: Summary] = [:]
+    /// ``answering(_:feature:parameter:derived:)`` by question, so a question asked of every member is prepared once.
+    private var answerCache: [PopRecording.Key: (Double) -> Double?] = [:]
     private let lock = NSLock()
 
     /// What the constant statistics need of a feature, in one pass (no sort).
@@ -44,15 +46,21 @@ final class PopulationStats: @unchecked Sendable {
         }
     }
 
+    /// Every member's value of numeric feature `name`.
+    private func column(_ name: String) throws -> ContiguousArray<Double> {
+        guard let spec = featuresByName[name] else {
+            throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
+        }
+        guard case .numeric(_, let values) = table.column(spec) else { throw StatError.notNumeric(name) }
+        return values
+    }
+
     /// Non-nil values of the population for feature `name`, ascending.
     func sorted(_ name: String) throws -> [Double] {
         lock.lock()
         defer { lock.unlock() }
         if let cached = sortedCache[name] { return cached }
-        guard let spec = featuresByName[name] else {
-            throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
-        }
-        guard case .numeric(_, let values) = table.column(spec) else { throw StatError.notNumeric(name) }
+        let values = try column(name)
         var result: [Double] = []
         result.reserveCapacity(size)
         for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
@@ -66,10 +74,7 @@ final class PopulationStats: @unchecked Sendable {
     /// Count, sum, min and max of the population's values of `name`, in member order.
     func summary(_ name: String) throws -> Summary {
         if let cached = lock.withLock({ summaryCache[name] }) { return cached }
-        guard let spec = featuresByName[name] else {
-            throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
-        }
-        guard case .numeric(_, let values) = table.column(spec) else { throw StatError.notNumeric(name) }
+        let values = try column(name)
         var summary = Summary()
         for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
             summary.count += 1
@@ -95,7 +100,13 @@ final class PopulationStats: @unchecked Sendable {
     func answer(
         _ question: PopQuestion, feature name: String, value: Double, parameter: Double, derived: DerivedStatistics = .init()
     ) throws -> Double? {
-        try answering(question, feature: name, parameter: parameter, derived: derived)(value)
+        // Derived statistics differ between callers; the others are the same for the whole population.
+        guard parameter > -2 else { return try answering(question, feature: name, parameter: parameter, derived: derived)(value) }
+        let key = PopRecording.Key(question: question, feature: name, parameter: parameter)
+        if let known = lock.withLock({ answerCache[key] }) { return known(value) }
+        let made = try answering(question, feature: name, parameter: parameter)
+        lock.withLock { answerCache[key] = made }
+        return made(value)
     }
 
     /// ``answer(_:feature:value:parameter:derived:)`` for any value: the

@@ -229,7 +229,8 @@ final class RuleEvaluator {
         return derived
     }
 
-    /// The Lua error `call` threw, if any.
+    /// The Lua error `call` threw, if any (a typed `do`/`catch` inside the
+    /// statistics loop crashed the Swift 6.3 compiler).
     private static func failure(of call: () throws(LuaError) -> Void) -> LuaError? {
         do {
             try call()

@@ -20,9 +20,9 @@ struct RulePass: @unchecked Sendable {
     /// Whether the features of any changed member differ from the
     /// snapshot's (so population statistics may differ too); true for a full pass.
     var featuresMoved = true
-    /// The model fits stored with the tag's snapshot of this version, if any
-    /// (``ModelFits``; `nil` when a run must fit again: `tagd run --refit`).
-    var storedFits: ModelFits?
+    /// The stored model fits the run may predict with (``ModelFits/usable(tagID:versionID:refit:asOf:in:)``);
+    /// `nil` when it must fit again: none, the `refit` cycle turned, or `tagd run --refit`.
+    var fits: ModelFits?
     /// Members re-computed or re-evaluated, by reason.
     var reasons: [String: Int]
     /// The marks the pass has seen (saved with its snapshot).
@@ -155,7 +155,7 @@ struct RulePass: @unchecked Sendable {
     ) throws -> RulePass? {
         var snapshot = snapshot
         snapshot.rows = try SnapshotRows.count(tagID: snapshot.tagID, in: db)
-        guard snapshot.rows + touched.count <= members / SnapshotRows.compactionShare,
+        guard SnapshotRows.fit(snapshot.rows, adding: touched.count, members: members),
             let last = try FeatureSnapshot.lastMember(tagID: snapshot.tagID, count: members, in: db),
             touched.allSatisfy({ $0 <= last })
         else { return nil }

@@ -16,6 +16,11 @@ enum SnapshotRows {
     /// Rows may cover at most this share of the members before a new base is written.
     static let compactionShare = 8
 
+    /// Whether `rows` rows plus `adding` more stay within the share of `members`.
+    static func fit(_ rows: Int, adding: Int, members: Int) -> Bool {
+        rows + adding <= members / compactionShare
+    }
+
     /// The encoded row of member `index`: every column in `names` order
     /// (numbers as 8 bytes, text as a length and UTF-8, -1 for none), the
     /// mask bit, and the member's recorded questions with their answers.

@@ -87,9 +87,7 @@ extension TagRunner {
             // Model features predict with the stored fit while the rule's
             // `refit` cycle allows; a new fit moves everyone's predictions, and
             // so does a new as-of (the observation time of every history).
-            let fits = rule.models.isEmpty ? nil : pass.storedFits.flatMap { stored in
-                (try? RefreshSchedule(parsing: rule.refit)).flatMap { stored.isFresh(at: asOf, refit: $0) ? stored : nil }
-            }
+            let fits = rule.models.isEmpty ? nil : pass.fits
             if let changed = only, !rule.models.isEmpty {
                 let clockMoved = pass.previous.map { $0.asOf != asOf } ?? true
                 if fits == nil, maskChanged || pass.featuresMoved || clockMoved {

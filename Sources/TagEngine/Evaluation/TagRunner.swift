@@ -180,16 +180,17 @@ public struct TagRunner: Sendable {
         shared: SharedTable, asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> (RunReport, PopulationStats?) {
         let rule = item.rule
-        var storedFits: ModelFits?
+        var fits: ModelFits?
         if !rule.models.isEmpty, !refit, let tagID = item.tag.id, let versionID = item.version.id {
-            storedFits = try pool.read { db in try ModelFits.stored(tagID: tagID, versionID: versionID, in: db) }
+            fits = try pool.read { db in
+                try ModelFits.usable(tagID: tagID, versionID: versionID, refit: rule.refit, asOf: asOf, in: db)
+            }
         }
         // A rule that reads neither `pop` nor the clock, and predicts with a
         // fit it may keep, needs only the changed members' features.
         let readsPop = item.sandbox.lua.parameterCount(rule.evaluate) >= 2
         let readsClock = LuaSource.mentions("as_of", in: item.version.source)
-        let keepsFit = rule.models.isEmpty
-            || (storedFits.map { fits in (try? RefreshSchedule(parsing: rule.refit)).map { fits.isFresh(at: asOf, refit: $0) } ?? false } ?? false)
+        let keepsFit = rule.models.isEmpty || fits != nil
         // A refit moves every prediction: rules with model features then run in full.
         let incremental = full || (refit && !rule.models.isEmpty) ? nil : try pool.read { db in
             try RulePass.incremental(
@@ -203,7 +204,7 @@ public struct TagRunner: Sendable {
             let table = try shared.get()
             pass = RulePass(kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks)
         }
-        pass.storedFits = storedFits
+        pass.fits = fits
         let values = try evaluate(
             source: item.version.source, file: item.version.file, modules: item.version.moduleSources, pass: pass, asOf: asOf,
             ticket: ticket, progress: progress, isCancelled: isCancelled)
@@ -315,7 +316,7 @@ public struct TagRunner: Sendable {
             values.recording?.constants == previous.recording?.constants
         else { return nil }
         let indexes = values.evaluated.map { Set($0).union(changed).sorted() } ?? Array(0..<pass.table.count)
-        guard previous.rows + indexes.count <= pass.table.count / SnapshotRows.compactionShare else { return nil }
+        guard SnapshotRows.fit(previous.rows, adding: indexes.count, members: pass.table.count) else { return nil }
         return indexes
     }
 
