@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MemberStore
 import LuaHost
 
 #if canImport(Glibc)
@@ -168,7 +169,8 @@ public struct TagRunner: Sendable {
         try pool.write { db in try FeatureSnapshot.pruneChangeLog(in: db) }
         // The run's pages go to the database file now, not in the next writer's
         // commit: each run pays for its own writes, and the WAL stays small.
-        try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        // A checkpoint already under way elsewhere does the same work.
+        try pool.checkpointUnlessBusy()
         // A full pass allocated a column per feature and member: give it back.
         if shared.wasComputed { Self.returnFreedMemory() }
         return reports

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MemberStore
 import Logging
 import ServiceLifecycle
 
@@ -38,9 +39,7 @@ public struct StoreMaintenance: Service {
     func tick(flushDenials: Bool = true) async {
         await step("tag-read flush") { try state.reads.flush(into: state.pool) }
         if flushDenials { await step("denied-request flush") { try state.denials.flush(into: state.pool) } }
-        await step("WAL checkpoint") {
-            try state.checkpointer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-        }
+        await step("WAL checkpoint") { try state.checkpointer.checkpointUnlessBusy() }
     }
 
     /// Runs one step on the blocking pool; a busy store is retried next

@@ -71,15 +71,12 @@ public struct TagScheduler: Service {
     /// realtime value is never more than one tick stale), then the population
     /// statistics due by `pop_refresh`.
     private func realtimeUpkeep(at now: Date) async {
+        // Expiry before the population refresh: it is cheap and bounds staleness
+        // to a tick; a refresh due at the same time is a full run that follows it.
+        // Each step is reported on its own, so one failing never hides the other's work.
+        await upkeepStep("realtime reload") { try state.realtime.reloadIfNeeded(at: now) }
         do {
-            let (reports, expiry) = try await state.ruleWork { () -> ([RunReport], RealtimeOutcome) in
-                // Expiry before the population refresh: it is cheap and bounds staleness
-                // to a tick; a refresh due at the same time is a full run that follows it.
-                let reloaded = try state.realtime.reloadIfNeeded(at: now)
-                let expiry = try state.realtime.expire(at: now)
-                return (reloaded + (try state.realtime.refreshPopulations(at: now)), expiry)
-            }
-            log(reports)
+            let expiry = try await state.ruleWork { try state.realtime.expire(at: now) }
             state.metrics.expiry(members: expiry.members, lags: expiry.lags ?? [], errors: expiry.errors.count)
             if !expiry.changes.isEmpty || !expiry.errors.isEmpty {
                 let lags = (expiry.lags ?? []).sorted()
@@ -87,7 +84,17 @@ public struct TagScheduler: Service {
                 logger.info("realtime expiry: \(expiry.members) members re-evaluated, \(expiry.changes.count) values changed\(worst) in \(String(format: "%.3f", expiry.seconds)) s\(expiry.errors.isEmpty ? "" : ", errors: \(expiry.errors.joined(separator: "; "))")")
             }
         } catch {
-            logger.error("realtime upkeep failed: \(error)")
+            logger.error("realtime expiry failed: \(error)")
+        }
+        await upkeepStep("realtime population refresh") { try state.realtime.refreshPopulations(at: now) }
+    }
+
+    /// Runs one realtime step that yields run reports on the rule pool, and logs them.
+    private func upkeepStep(_ name: String, _ body: @escaping @Sendable () throws -> [RunReport]) async {
+        do {
+            log(try await state.ruleWork(body))
+        } catch {
+            logger.error("\(name) failed: \(error)")
         }
     }
 

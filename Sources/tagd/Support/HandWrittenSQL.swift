@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MemberStore
 
 /// The shipped rules' features written by hand as one SQL query: the
 /// baseline `tagd bench` compares a full run against (the BG/NBD inputs
@@ -98,7 +99,7 @@ extension HandWrittenSQL {
             }
         }
         // Durable in the database file, as a tagd run's writes are when it returns.
-        try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        try pool.checkpointUnlessBusy()
         let seconds = Date().timeIntervalSince(started)
         try pool.write { db in try db.execute(sql: "DROP TABLE bench_tags; DROP TABLE bench_history") }
         return seconds
