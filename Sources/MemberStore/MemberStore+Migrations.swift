@@ -78,6 +78,17 @@ extension MemberStore {
             // NULL counts: the tag has too many distinct values to keep them.
             try db.execute(sql: "CREATE TABLE tag_distributions(tag_id INTEGER PRIMARY KEY, history_mark INTEGER NOT NULL, counts TEXT)")
         }
+        migrator.registerMigration("v11-history-by-tag") { db in
+            // A run's history rows for one tag land in that tag's part of the
+            // index, not at random places over every tag's rows: after new
+            // orders for 1 % of 1M members, 50k history rows dirtied 32,761
+            // pages under (member_id, tag_id) and 1,912 under (tag_id, member_id).
+            // A member's history is read tag by tag (TagEngine's MemberHistory).
+            try db.execute(sql: """
+                DROP INDEX tag_history_member;
+                CREATE INDEX tag_history_tag_member ON tag_history(tag_id, member_id);
+                """)
+        }
         return migrator
     }
 

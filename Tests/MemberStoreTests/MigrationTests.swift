@@ -23,7 +23,7 @@ import Testing
         }
         let v1Indexes: Set = [
             "events_member_ts", "identities_member", "member_tags_member", "orders_member_ts", "runs_tag",
-            "tag_history_member", "tag_history_tag",
+            "tag_history_tag",
         ]
         #expect(v1Indexes.isSubset(of: indexes))
         let orderColumns: [String] = try test.store.pool.read { db in try db.columns(in: "orders").map(\.name) }
@@ -34,6 +34,8 @@ import Testing
         // v9: covering `ts` indexes replace v8's.
         #expect(indexes.contains("orders_ts_member") && indexes.contains("events_ts_member"))
         #expect(!indexes.contains("orders_ts") && !indexes.contains("events_ts"))
+        // v11: a member's history is found tag by tag.
+        #expect(indexes.contains("tag_history_tag_member") && !indexes.contains("tag_history_member"))
     }
 
     @Test func reopeningIsIdempotent() throws {

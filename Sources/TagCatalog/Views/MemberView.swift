@@ -47,16 +47,10 @@ struct MemberView {
         for (key, value) in member.attrs.sorted(by: { $0.key < $1.key }) {
             attributes.append(Pair(key: key, value: Self.text(value)))
         }
-        let timeline = try Row.fetchAll(db, sql: """
-            SELECT t.name, h.change, h.old_value, h.new_value, h.at, h.run_id, h.reason FROM tag_history h
-            JOIN tags t ON t.id = h.tag_id WHERE h.member_id = ? ORDER BY h.id DESC LIMIT 200
-            """, arguments: [member.id]
-        ).map { row -> Change in
-            let run: Int64? = row[5]
-            let reason: String? = row[6]
-            return Change(
-                at: Formatting.short(row[4] as Int64), tag: row[0], change: row[1], old: row[2] ?? "—", new: row[3] ?? "—",
-                run: run.map { "run \($0)" } ?? reason ?? "")
+        let timeline = try MemberHistory.entries(memberID: member.id, limit: 200, in: db).map { entry in
+            Change(
+                at: Formatting.short(entry.at), tag: entry.tag, change: entry.change, old: entry.old ?? "—", new: entry.new ?? "—",
+                run: entry.runID.map { "run \($0)" } ?? entry.reason ?? "")
         }
         return MemberView(
             id: member.externalID, attributes: attributes,

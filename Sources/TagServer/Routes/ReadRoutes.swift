@@ -17,15 +17,7 @@ struct ReadRoutes {
         var mergedInto: String?
     }
 
-    struct HistoryEntry: Codable, Sendable {
-        var tag: String
-        var change: String
-        var old: String?
-        var new: String?
-        var at: Int64
-        var runID: Int64?
-        var reason: String?
-    }
+    typealias HistoryEntry = MemberHistoryEntry
 
     struct TagMembersPage: Codable, Sendable {
         struct Item: Codable, Sendable {
@@ -84,13 +76,7 @@ struct ReadRoutes {
     func history(_ context: TagRequestContext) async throws -> JSONResponse<[HistoryEntry]> {
         let member = try await lookup(context)
         let entries = try await state.blocking {
-            try state.pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT t.name, h.change, h.old_value, h.new_value, h.at, h.run_id, h.reason FROM tag_history h
-                    JOIN tags t ON t.id = h.tag_id WHERE h.member_id = ? ORDER BY h.id DESC LIMIT 1000
-                    """, arguments: [member.id]
-                ).map { HistoryEntry(tag: $0[0], change: $0[1], old: $0[2], new: $0[3], at: $0[4], runID: $0[5], reason: $0[6]) }
-            }
+            try state.pool.read { db in try MemberHistory.entries(memberID: member.id, limit: 1000, in: db) }
         }
         return JSONResponse(entries)
     }
