@@ -1,4 +1,5 @@
 import ArgumentParser
+import TagEngine
 
 /// The `tagd` command line: a tag rule server for retail CRM.
 @main
@@ -13,4 +14,19 @@ struct Tagd: AsyncParsableCommand {
             RetireCommand.self, RestoreCommand.self, DueCommand.self, ReviewCommand.self, PendingCommand.self, HistoryCommand.self, AuditCommand.self, LoadTestCommand.self,
             QueryCommand.self, CancelCommand.self, BacktestCommand.self, IdentityCommand.self,
         ])
+
+    /// Sets the allocator up for runs (``ProcessMemory``), then parses and runs the command.
+    static func main() async {
+        ProcessMemory.mapLargeAllocationsApart()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

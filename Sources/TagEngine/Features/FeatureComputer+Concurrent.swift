@@ -24,12 +24,13 @@ extension FeatureComputer {
             })
         }
         var table = FeatureTable(memberIDs: ids, columns: [:])
-        for spec in features { table.columns[spec] = FeatureColumn(spec: spec, count: ids.count) }
         for result in results.all {
             let part = try result.get()
             for (spec, column) in part.columns { table.columns[spec] = column }
             table.problems.merge(part.problems) { old, _ in old }
         }
+        // Columns no query fills stay empty (allocated only for them).
+        for spec in features where table.columns[spec] == nil { table.columns[spec] = FeatureColumn(spec: spec, count: ids.count) }
         return table
     }
 }

@@ -53,8 +53,10 @@ struct FeatureComputer {
         var codes: [ContiguousArray<Int32>] = []
         var words: [[String]] = []
         var dictionaries: [[String: Int32]] = []
+        // Taken out of the table, so each array is held once and written in
+        // place (a second reference would copy every column on its first write).
         for spec in query.features {
-            switch table.column(spec) {
+            switch table.columns.removeValue(forKey: spec) ?? FeatureColumn(spec: spec, count: table.count) {
             case .numeric(_, let values): numbers.append(values); codes.append([]); words.append([])
             case .text(let c, let w): numbers.append([]); codes.append(c); words.append(w)
             }
@@ -137,7 +139,10 @@ struct FeatureComputer {
     /// Picks each member's most frequent value: highest count, then the most
     /// recent, then the smallest value.
     func fillMode(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
-        guard let spec = query.features.first, case .text(var codes, var words) = table.column(spec) else { return }
+        // Taken out of the table so that the codes are written in place.
+        guard let spec = query.features.first,
+            case .text(var codes, var words) = table.columns.removeValue(forKey: spec) ?? FeatureColumn(spec: spec, count: table.count)
+        else { return }
         var dictionary: [String: Int32] = [:]
         var cursor = 0
         var current: (member: Int, value: String, count: Int64, last: Int64)?

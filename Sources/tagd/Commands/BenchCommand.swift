@@ -197,7 +197,7 @@ enum PeakMemory {
     /// `/proc/self/clear_refs`), from what the process holds once the
     /// memory earlier phases freed is given back.
     static func reset() {
-        TagRunner.returnFreedMemory()
+        ProcessMemory.returnFreed()
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 
