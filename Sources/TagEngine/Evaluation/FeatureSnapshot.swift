@@ -104,6 +104,8 @@ struct FeatureSnapshot {
             guard let column = decoded.columns["\(spec)"] else { return nil }
             if case .numeric(_, let values) = column {
                 table.columns[spec] = .numeric(spec.resultType, values)
+            } else if case .compact(_, let values) = column {
+                table.columns[spec] = .compact(spec.resultType, values)
             } else {
                 table.columns[spec] = column
             }

@@ -80,7 +80,7 @@ extension PopulationStats {
         var total = 0
         for index in 0..<table.count where included?[index] ?? true {
             switch table.column(spec) {
-            case .numeric:
+            case .numeric, .compact:
                 if let d = value.doubleValue, table.column(spec).number(at: index) == d { total += 1 }
             case .text:
                 if let s = value.stringValue, table.column(spec).text(at: index) == s { total += 1 }

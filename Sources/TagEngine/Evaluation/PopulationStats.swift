@@ -51,7 +51,7 @@ final class PopulationStats: @unchecked Sendable {
         guard let spec = featuresByName[name] else {
             throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
         }
-        guard case .numeric(_, let values) = table.column(spec) else { throw StatError.notNumeric(name) }
+        guard let values = table.column(spec).doubles else { throw StatError.notNumeric(name) }
         return values
     }
 

@@ -260,18 +260,27 @@ final class RuleEvaluator {
         }
     }
 
+    /// Pushes a feature's number as its column type says (integers and booleans as such).
+    @inline(__always)
+    private func push(_ value: Double, as type: FeatureSource.ColumnType) {
+        switch type {
+        // A whole number past Int64's range (hostile data) stays a float.
+        case .integer: if let whole = Int64(exactly: value) { lua.push(whole) } else { lua.push(value) }
+        case .bool: lua.push(value != 0)
+        default: lua.push(value)
+        }
+    }
+
     /// Sets the non-nil values of member `index` in the table on top of the stack.
     private func push(_ columns: [FeatureColumn], keys: [LuaKey], index: Int) {
         for (offset, column) in columns.enumerated() {
             switch column {
             case .numeric(let type, let values):
-                let value = values[index]
-                if value.isNaN { continue }
-                switch type {
-                case .integer: lua.push(Int64(value))
-                case .bool: lua.push(value != 0)
-                default: lua.push(value)
-                }
+                if values[index].isNaN { continue }
+                push(values[index], as: type)
+            case .compact(let type, let values):
+                if values[index].isNaN { continue }
+                push(Double(values[index]), as: type)
             case .text(let codes, let words):
                 let code = codes[index]
                 if code < 0 { continue }

@@ -194,16 +194,17 @@ struct RulePass: @unchecked Sendable {
         var changed: Set<Int64> = []
         for spec in specs {
             guard let raw = spec.rawTimestamp, case .numeric(_, let stamps) = table.column(raw),
-                case .numeric(let type, var days)? = table.columns.removeValue(forKey: spec)  // uniquely held: no copy
+                var days = table.columns.removeValue(forKey: spec), days.isNumeric  // uniquely held: no copy
             else { continue }
-            for index in days.indices {
+            for index in stamps.indices {
                 let value = stamps[index].isNaN ? Double.nan : FeatureSpec.days(from: stamps[index], to: asOf)
-                if !(days[index] == value || (days[index].isNaN && value.isNaN)) {
+                let old = days.double(at: index)
+                if !(old == value || (old.isNaN && value.isNaN)) {
                     changed.insert(table.memberIDs[index])
-                    days[index] = value
+                    days.setNumber(value, at: index)
                 }
             }
-            table.columns[spec] = .numeric(type, days)
+            table.columns[spec] = days
         }
         return changed
     }

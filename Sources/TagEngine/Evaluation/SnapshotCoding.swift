@@ -43,6 +43,9 @@ enum SnapshotCoding {
             case .numeric(_, let values):
                 try int(0)
                 try values.withUnsafeBytes { try sink($0) }
+            case .compact(_, let values):
+                try int(2)
+                try values.withUnsafeBytes { try sink($0) }
             case .text(let codes, let dictionary):
                 try int(1)
                 try int(Int64(dictionary.count))
@@ -153,11 +156,13 @@ enum SnapshotCoding {
         var byName: [String: FeatureColumn] = [:]
         for _ in 0..<columnCount {
             let name = try string()
-            if try int() == 0 {
-                byName[name] = .numeric(.real, try array(count, of: Double.self))
-            } else {
+            switch try int() {
+            case 0: byName[name] = .numeric(.real, try array(count, of: Double.self))
+            case 1:
                 let words = try (0..<Int(try size())).map { _ in try string() }
                 byName[name] = .text(try array(count, of: Int32.self), dictionary: words)
+            case 2: byName[name] = .compact(.integer, try array(count, of: Float.self))
+            default: throw Corrupt()
             }
         }
         var recording: PopRecording?

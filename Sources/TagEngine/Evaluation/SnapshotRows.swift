@@ -36,9 +36,9 @@ enum SnapshotRows {
         }
         for (_, column) in columns {
             switch column {
-            case .numeric(_, let values):
+            case .numeric, .compact:
                 out.append(0)
-                double(values[index])
+                double(column.double(at: index))
             case .text(let codes, let words):
                 out.append(1)
                 if codes[index] < 0 { int32(-1) } else { string(words[Int(codes[index])]) }
@@ -106,6 +106,10 @@ enum SnapshotRows {
             case .numeric(let type, var values)?:
                 for patch in numbers[c] { values[patch.index] = patch.value }
                 decoded.columns[name] = .numeric(type, values)
+            case .compact(let type, let values)?:
+                var column = FeatureColumn.compact(type, values)  // widened if a value needs it
+                for patch in numbers[c] { column.setNumber(patch.value, at: patch.index) }
+                decoded.columns[name] = column
             case .text(var codes, var dictionary)?:
                 var known = Dictionary(dictionary.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
                 for patch in words[c] {

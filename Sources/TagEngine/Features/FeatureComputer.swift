@@ -50,6 +50,7 @@ struct FeatureComputer {
     func fill(_ query: FeaturePlan.Query, table: inout FeatureTable, in db: Database) throws {
         // Unpacked columns, so the row loop writes plain arrays.
         var numbers: [ContiguousArray<Double>] = []
+        var floats: [ContiguousArray<Float>] = []  // compact columns (counts, days)
         var codes: [ContiguousArray<Int32>] = []
         var words: [[String]] = []
         var dictionaries: [[String: Int32]] = []
@@ -57,12 +58,14 @@ struct FeatureComputer {
         // place (a second reference would copy every column on its first write).
         for spec in query.features {
             switch table.columns.removeValue(forKey: spec) ?? FeatureColumn(spec: spec, count: table.count) {
-            case .numeric(_, let values): numbers.append(values); codes.append([]); words.append([])
-            case .text(let c, let w): numbers.append([]); codes.append(c); words.append(w)
+            case .numeric(_, let values): numbers.append(values); floats.append([]); codes.append([]); words.append([])
+            case .compact(_, let values): numbers.append([]); floats.append(values); codes.append([]); words.append([])
+            case .text(let c, let w): numbers.append([]); floats.append([]); codes.append(c); words.append(w)
             }
             dictionaries.append([:])
         }
         let isText = query.features.map { $0.resultType == .text }
+        var isCompact = floats.map { !$0.isEmpty }
         let isDays = query.features.map { $0.function == .daysSinceLast || $0.function == .daysSinceFirst }
         var cursor = 0
         let rows = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
@@ -76,12 +79,24 @@ struct FeatureComputer {
                     }
                     continue
                 }
+                var number: Double
                 switch value.storage {
-                case .int64(let i): numbers[offset][member] = Double(i)
-                case .double(let d): numbers[offset][member] = d
+                case .int64(let i): number = Double(i)
+                case .double(let d): number = d
                 default: continue
                 }
-                if isDays[offset] { numbers[offset][member] = FeatureSpec.days(from: numbers[offset][member], to: asOf) }
+                if isDays[offset] { number = FeatureSpec.days(from: number, to: asOf) }
+                if isCompact[offset] {
+                    if FeatureColumn.fitsCompact(number) {
+                        floats[offset][member] = Float(number)
+                        continue
+                    }
+                    // A value past 24 bits (hostile data): this column goes to 8 bytes.
+                    numbers[offset] = ContiguousArray(floats[offset].lazy.map(Double.init))
+                    floats[offset] = []
+                    isCompact[offset] = false
+                }
+                numbers[offset][member] = number
             }
             for (offset, spec) in query.checks.enumerated() where table.problems[spec] == nil {
                 if let rowID = Int64.fromDatabaseValue(row[query.features.count + 1 + offset]) {
@@ -92,7 +107,8 @@ struct FeatureComputer {
         for (offset, spec) in query.features.enumerated() {
             table.columns[spec] =
                 isText[offset]
-                ? .text(codes[offset], dictionary: words[offset]) : .numeric(spec.resultType, numbers[offset])
+                ? .text(codes[offset], dictionary: words[offset])
+                : isCompact[offset] ? .compact(spec.resultType, floats[offset]) : .numeric(spec.resultType, numbers[offset])
         }
     }
 

@@ -59,6 +59,15 @@ public struct FeatureSpec: Sendable, Hashable {
         return [.sum, .avg, .min, .max].contains(function)
     }
 
+    /// Whether its values are whole numbers far below 2^24 (counts, distinct
+    /// values, days), which a ``FeatureColumn`` keeps in 4 bytes.
+    public var isWhole: Bool {
+        switch function {
+        case .count, .distinct, .daysSinceLast, .daysSinceFirst, .activeDays: true
+        default: false
+        }
+    }
+
     /// The value a member with no matching rows gets (`nil` when there is none).
     public var emptyValue: Double? {
         switch function {

@@ -75,6 +75,9 @@ extension FeatureColumn {
         switch (self, fresh) {
         case (.numeric(let type, let old), .numeric(_, let new)):
             return .numeric(type, ContiguousArray(origin.map { $0.fresh ? new[$0.index] : old[$0.index] }))
+        case (.numeric(let type, _), .compact), (.compact(let type, _), .numeric), (.compact(let type, _), .compact):
+            let values = ContiguousArray(origin.map { $0.fresh ? fresh.double(at: $0.index) : double(at: $0.index) })
+            return .numbers(type, values, compact: true)
         case (.text(let oldCodes, let oldWords), .text(let newCodes, let newWords)):
             var words = oldWords
             var dictionary = Dictionary(uniqueKeysWithValues: oldWords.enumerated().map { ($1, Int32($0)) })
@@ -93,7 +96,25 @@ extension FeatureColumn {
     /// Sets member `indexes[j]` to `fresh`'s member `j`, in place; returns whether any value changed.
     mutating func patch(_ fresh: FeatureColumn, at indexes: [Int]) -> Bool {
         var changed = false
-        if case .numeric(let type, var values) = self, case .numeric(_, let new) = fresh {
+        if case .compact = self, fresh.isNumeric {
+            for (j, i) in indexes.enumerated() {
+                let (old, new) = (double(at: i), fresh.double(at: j))
+                if !(old == new || (old.isNaN && new.isNaN)) {
+                    setNumber(new, at: i)  // widened when the new value needs 8 bytes
+                    changed = true
+                }
+            }
+        } else if case .numeric(let type, var values) = self, case .compact = fresh {
+            self = .numeric(type, [])
+            for (j, i) in indexes.enumerated() {
+                let new = fresh.double(at: j)
+                if !(values[i] == new || (values[i].isNaN && new.isNaN)) {
+                    values[i] = new
+                    changed = true
+                }
+            }
+            self = .numeric(type, values)
+        } else if case .numeric(let type, var values) = self, case .numeric(_, let new) = fresh {
             self = .numeric(type, [])  // drop the second reference before writing
             for (j, i) in indexes.enumerated() where !(values[i] == new[j] || (values[i].isNaN && new[j].isNaN)) {
                 values[i] = new[j]
@@ -123,6 +144,7 @@ extension FeatureColumn {
     func picking(_ indexes: [Int]) -> FeatureColumn {
         switch self {
         case .numeric(let type, let values): .numeric(type, ContiguousArray(indexes.map { values[$0] }))
+        case .compact(let type, let values): .compact(type, ContiguousArray(indexes.map { values[$0] }))
         case .text(let codes, let words): .text(ContiguousArray(indexes.map { codes[$0] }), dictionary: words)
         }
     }
@@ -132,6 +154,9 @@ extension FeatureColumn {
         switch (self, other) {
         case (.numeric(_, let a), .numeric(_, let b)):
             return a[i] == b[j] || (a[i].isNaN && b[j].isNaN)
+        case (.numeric, .compact), (.compact, .numeric), (.compact, .compact):
+            let (a, b) = (double(at: i), other.double(at: j))
+            return a == b || (a.isNaN && b.isNaN)
         case (.text, .text):
             return text(at: i) == other.text(at: j)
         default:
