@@ -55,4 +55,62 @@ struct PopulationStatsTests {
         #expect(try empty.answer([.string("min"), .string(other)]) == [.nil])
         #expect(try empty.answer([.string("mean"), .string(other)]) == [.nil])
     }
+
+    /// A compact column's values sorted by counting equal a comparison sort,
+    /// with and without a population, for 200 random columns.
+    @Test func countingSortEqualsASort() throws {
+        var random = Random(state: 2_463_534_242)
+        for round in 0..<200 {
+            let count = random.int(0...300)
+            let low = random.int(-50...50)
+            let values = ContiguousArray((0..<count).map { _ in random.int(0...9) == 0 ? Float.nan : Float(low + random.int(0...round)) })
+            let included: [Bool]? = round % 2 == 0 ? nil : (0..<count).map { _ in random.int(0...2) > 0 }
+            let expected = values.indices.filter { !values[$0].isNaN && (included?[$0] ?? true) }.map { Double(values[$0]) }.sorted()
+            #expect(PopulationStats.countingSort(values, included: included) == expected)
+        }
+        #expect(PopulationStats.countingSort([1, 2.5], included: nil) == nil)  // not whole: sorted by comparison
+        #expect(PopulationStats.countingSort([0, 1e7], included: nil, span: 1 << 22) == nil)  // too wide
+        // Through pop: a compact column answers the same quantiles as an 8-byte one.
+        let spec = try FeatureSpec.parse(function: .count, arguments: [.string("orders")])
+        let numbers: [Double] = (0..<500).map { Double(($0 * 7919) % 97) }
+        let compact = PopulationStats(
+            table: FeatureTable(memberIDs: ContiguousArray((0..<500).map(Int64.init)), columns: [spec: .compact(.integer, ContiguousArray(numbers.map(Float.init)))]),
+            featuresByName: ["n": spec], included: nil)
+        #expect(try compact.sorted("n") == numbers.sorted())
+    }
+}
+
+/// Carrying a recording over: copied in runs or entry by entry, the same.
+@Suite("Pop recording carried over")
+struct PopRecordingCarryTests {
+    @Test func runsOfCopiedMembersEqualTheEntryByEntryCopy() {
+        var random = PopulationStatsTests.Random(state: 99_991)
+        for round in 0..<100 {
+            let count = random.int(1...60)
+            let previous = PopRecorder()
+            for member in 0..<count {
+                previous.begin(member: member)
+                for _ in 0..<random.int(0...3) {
+                    previous.record(.ntile, feature: "f\(random.int(0...2))", value: Double(member), parameter: 5, answer: Double(random.int(1...5)))
+                }
+            }
+            guard let before = previous.recording(count: count, previous: nil, previousIndex: { $0 }) else {
+                Issue.record("no recording"); return
+            }
+            let recorder = PopRecorder()
+            for member in 0..<count where random.int(0...4) == 0 {
+                recorder.begin(member: member)
+                // Round by round, new questions appear first, so the key ids differ from before.
+                if round % 2 == 1 { recorder.record(.rank, feature: "new", value: 1, parameter: 0, answer: 3) }
+                recorder.record(.ntile, feature: "f1", value: -1, parameter: 5, answer: 2)
+            }
+            let bulk = recorder.recording(count: count, previous: before, aligned: true, previousIndex: { $0 })
+            let single = recorder.recording(count: count, previous: before, aligned: false, previousIndex: { $0 })
+            #expect(bulk?.keys == single?.keys)
+            #expect(bulk?.offsets == single?.offsets)
+            #expect(bulk?.keyIDs == single?.keyIDs)
+            #expect(bulk?.values == single?.values)
+            #expect(bulk?.answers == single?.answers)
+        }
+    }
 }

@@ -51,7 +51,11 @@ final class PopRecorder {
     /// The recording over a table of `count` members: the members recorded
     /// here, and every other member's entries from `previous` (at the index
     /// `previousIndex` gives), or `nil` when a replay would not be exact.
-    func recording(count: Int, previous: PopRecording?, previousIndex: (Int) -> Int?) -> PopRecording? {
+    ///
+    /// `aligned`: member `i` of the table is member `i` of `previous` (no
+    /// member joined or left), so the members not evaluated are copied over
+    /// in runs between the evaluated ones, not entry by entry.
+    func recording(count: Int, previous: PopRecording?, aligned: Bool = false, previousIndex: (Int) -> Int?) -> PopRecording? {
         guard isComplete, keyIDs.count < Int(Int32.max), count < Int(Int32.max) else { return nil }
         var result = PopRecording()
         result.keys = keys
@@ -82,6 +86,9 @@ final class PopRecorder {
             result.constants = Array(constants.union(previous.constants))
         }
         result.offsets.reserveCapacity(count + 1)
+        if let previous, aligned, previous.count == count {
+            return copying(previous, map: map, into: result)
+        }
         var next = 0  // position in `members`
         for index in 0..<count {
             if next < members.count, Int(members[next]) == index {
@@ -103,6 +110,48 @@ final class PopRecorder {
             result.offsets.append(Int32(result.keyIDs.count))
         }
         return result
+    }
+}
+
+extension PopRecorder {
+    /// ``recording(count:previous:aligned:previousIndex:)`` over the same
+    /// members as `previous`: its entries copied in runs between the members
+    /// recorded here, keys renumbered by `map`.
+    private func copying(_ previous: PopRecording, map: [UInt16], into start: PopRecording) -> PopRecording? {
+        var result = start
+        let sameKeys = map.indices.allSatisfy { Int(map[$0]) == $0 }
+        let capacity = previous.keyIDs.count + keyIDs.count
+        result.keyIDs.reserveCapacity(capacity)
+        result.values.reserveCapacity(capacity)
+        result.answers.reserveCapacity(capacity)
+        var from = 0  // the next member to copy from `previous`
+        func copy(upTo end: Int) {
+            guard from < end else { return }
+            let entries = Int(previous.offsets[from])..<Int(previous.offsets[end])
+            let shift = Int32(result.keyIDs.count) - previous.offsets[from]
+            if sameKeys {
+                result.keyIDs.append(contentsOf: previous.keyIDs[entries])
+            } else {
+                result.keyIDs.append(contentsOf: previous.keyIDs[entries].lazy.map { map[Int($0)] })
+            }
+            result.values.append(contentsOf: previous.values[entries])
+            result.answers.append(contentsOf: previous.answers[entries])
+            result.offsets.append(contentsOf: previous.offsets[(from + 1)...end].lazy.map { $0 + shift })
+            from = end
+        }
+        for (position, member) in members.enumerated() {
+            let index = Int(member)
+            copy(upTo: index)
+            let end = position + 1 < starts.count ? Int(starts[position + 1]) : keyIDs.count
+            let entries = Int(starts[position])..<end
+            result.keyIDs.append(contentsOf: keyIDs[entries])
+            result.values.append(contentsOf: values[entries])
+            result.answers.append(contentsOf: answers[entries])
+            result.offsets.append(Int32(result.keyIDs.count))
+            from = index + 1
+        }
+        copy(upTo: previous.count)
+        return result.keyIDs.count < Int(Int32.max) ? result : nil
     }
 }
 

@@ -60,6 +60,12 @@ final class PopulationStats: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = sortedCache[name] { return cached }
+        if let spec = featuresByName[name], case .compact(_, let whole) = table.column(spec),
+            let counted = Self.countingSort(whole, included: included)
+        {
+            sortedCache[name] = counted
+            return counted
+        }
         let values = try column(name)
         var result: [Double] = []
         result.reserveCapacity(size)
@@ -68,6 +74,34 @@ final class PopulationStats: @unchecked Sendable {
         }
         result.sort()
         sortedCache[name] = result
+        return result
+    }
+
+    /// The non-nil values of a compact column (whole numbers) among the
+    /// included members, ascending, by counting each value: two passes and
+    /// no comparisons. `nil` when the values span more than `span` numbers
+    /// (a comparison sort is then cheaper) or one is not whole.
+    static func countingSort(_ values: ContiguousArray<Float>, included: [Bool]?, span: Int = 1 << 22) -> [Double]? {
+        var low = Float.infinity
+        var high = -Float.infinity
+        for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
+            guard value.rounded(.towardZero) == value else { return nil }  // whole numbers only
+            low = Swift.min(low, value)
+            high = Swift.max(high, value)
+        }
+        guard low <= high else { return [] }
+        guard Double(high) - Double(low) < Double(span) else { return nil }
+        var counts = [Int](repeating: 0, count: Int(high - low) + 1)
+        var total = 0
+        for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
+            counts[Int(value - low)] += 1
+            total += 1
+        }
+        var result: [Double] = []
+        result.reserveCapacity(total)
+        for (offset, count) in counts.enumerated() where count > 0 {
+            result.append(contentsOf: repeatElement(Double(low) + Double(offset), count: count))
+        }
         return result
     }
 

@@ -141,7 +141,9 @@ extension TagRunner {
             // Members not evaluated keep what `pop` answered them before.
             let carried = only == nil ? nil : pass.previous?.recording
             let recording = only != nil && carried == nil
-                ? nil : recorder?.recording(count: table.count, previous: carried, previousIndex: previousIndex)
+                ? nil
+                : recorder?.recording(
+                    count: table.count, previous: carried, aligned: pass.previousIDs == nil, previousIndex: previousIndex)
             return RuleValues(
                 codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started), pass: pass, evaluated: only,
                 mask: stats.included, reasons: reasons, recording: recording, fits: evaluator.fits)
