@@ -89,6 +89,11 @@ extension MemberStore {
                 CREATE INDEX tag_history_tag_member ON tag_history(tag_id, member_id);
                 """)
         }
+        migrator.registerMigration("v11-pop-fingerprints") { db in
+            // What decided each recorded pop question's answers at the last run
+            // (TagEngine's PopRecording.fingerprints), updated by every run.
+            try db.execute(sql: "ALTER TABLE feature_snapshots ADD COLUMN pop_fingerprints BLOB")
+        }
         return migrator
     }
 

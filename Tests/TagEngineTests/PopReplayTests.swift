@@ -86,6 +86,71 @@ import Testing
         #expect(try store.values("spender") == (try Self.fullRun(store, tag: "spender")))
     }
 
+    /// Order counts in quintiles, with many ties: a new order for one member
+    /// leaves the tile boundaries where they were, so nobody else is asked
+    /// again (the fingerprint of the question did not move); a change that
+    /// moves them asks again, and both equal a full run.
+    @Test func aQuestionWhoseBoundariesStayedIsNotAskedAgain() throws {
+        let store = try Self.seeded()
+        _ = try store.store.ingest(orders: (1...50).map {
+            OrderInput(member: String(format: "m%03d", $0), ts: TestStore.ago(2), amount: 1, category: "pet")
+        })
+        try store.write("busy.lua", """
+            return tag "busy" {
+              title = "busy", category = "test/pop", owner = "qa", kind = "label", refresh = "hourly",
+              features = { n = count("orders") },
+              evaluate = function(m, pop) return "q" .. pop.ntile("n", m.n, 5) end,
+            }
+            """)
+        try store.approve("busy")
+        _ = try store.run()
+        let fingerprints = try store.pool.read { db in try Data.fetchOne(db, sql: "SELECT pop_fingerprints FROM feature_snapshots") }
+        #expect(fingerprints.map { PopRecording.fingerprints(from: $0)?.count } == 1)
+        // m060 (one order) gets a second: still a tie inside the same tiles.
+        _ = try store.store.ingest(orders: [OrderInput(member: "m060", ts: TestStore.ago(1), amount: 1, category: "pet")])
+        let small = try #require(try store.run().first)
+        #expect(small.kind == "incremental")
+        #expect(small.evaluated == 1 && small.reasons?["pop answer moved"] == nil, "\(small.reasons ?? [:])")
+        #expect(try store.values("busy") == (try Self.fullRun(store, tag: "busy")))
+        // Thirty more members reach two orders: the boundaries move, answers are asked again.
+        _ = try store.store.ingest(orders: (61...90).map {
+            OrderInput(member: String(format: "m%03d", $0), ts: TestStore.ago(1), amount: 1, category: "pet")
+        })
+        let large = try #require(try store.run().first)
+        #expect(large.kind == "incremental")
+        #expect((large.reasons?["pop answer moved"] ?? 0) > 0, "\(large.reasons ?? [:])")
+        #expect(try store.values("busy") == (try Self.fullRun(store, tag: "busy")))
+    }
+
+    /// `moved` skips exactly the questions whose fingerprint is unchanged:
+    /// a recorded answer that disagrees with the statistics is found when the
+    /// fingerprint differs (or is missing), and not asked when it is the same.
+    @Test func movedSkipsOnlyQuestionsWithTheSameFingerprint() throws {
+        let spec = try FeatureSpec.parse(function: .count, arguments: [.string("orders")])
+        let values = (0..<10).map { Double($0 % 3) }
+        let stats = PopulationStats(
+            table: FeatureTable(memberIDs: ContiguousArray((0..<10).map(Int64.init)), columns: [spec: .numeric(.integer, ContiguousArray(values))]),
+            featuresByName: ["n": spec], included: nil)
+        let key = PopRecording.Key(question: .ntile, feature: "n", parameter: 4)
+        let recorder = PopRecorder()
+        for (index, value) in values.enumerated() {
+            recorder.begin(member: index)
+            // Member 7's recorded answer is wrong on purpose.
+            let answer = try stats.answer(.ntile, feature: "n", value: value, parameter: 4).map { index == 7 ? $0 + 1 : $0 }
+            recorder.record(.ntile, feature: "n", value: value, parameter: 4, answer: answer)
+        }
+        var recording = try #require(recorder.recording(count: 10, previous: nil, previousIndex: { $0 }))
+        #expect(try recording.moved(stats: stats, count: 10, changed: [], previousIndex: { $0 }) == [7])
+        recording.fingerprints = try stats.fingerprints(of: recording.keys, derived: .init())
+        #expect(recording.fingerprints[key] != nil)
+        #expect(try recording.moved(stats: stats, count: 10, changed: [], previousIndex: { $0 }) == [])
+        recording.fingerprints[key] = [0, 99, 0, 99, 0, 99]
+        #expect(try recording.moved(stats: stats, count: 10, changed: [], previousIndex: { $0 }) == [7])
+        // The fingerprint survives its encoding.
+        #expect(PopRecording.fingerprints(from: recording.encodedFingerprints) == recording.fingerprints)
+        #expect(PopRecording.fingerprints(from: Data([1, 2, 3])) == nil)
+    }
+
     @Test func aConstantStatisticThatMovedEvaluatesEveryone() throws {
         let store = try Self.seeded()
         try store.write("spender.lua", Self.spending("spender", evaluate: "return m.spend > pop.mean \"spend\""))

@@ -39,21 +39,25 @@ struct FeatureSnapshot {
     var fits: ModelFits?
     /// How many members' rows correct the stored data (``SnapshotRows``).
     var rows = 0
+    /// The recording's fingerprints as the header holds them (set on the
+    /// recording when the data is loaded).
+    var fingerprints: [PopRecording.Key: [Double]] = [:]
 
     /// The snapshot of `tagID` without its data (an empty table), if any and
     /// if it still describes the tag's live values; `members` says how many
     /// members its data holds.
     static func header(tagID: Int64, in db: Database) throws -> (snapshot: FeatureSnapshot, members: Int)? {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT version_id, as_of, change_mark, history_mark, stats FROM feature_snapshots WHERE tag_id = ?",
+            db, sql: "SELECT version_id, as_of, change_mark, history_mark, stats, pop_fingerprints FROM feature_snapshots WHERE tag_id = ?",
             arguments: [tagID])
         else { return nil }
         let covered = Int(row["stats"] as String) ?? -1
         let live = try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0
         guard covered == live, let members = try memberCount(tagID: tagID, in: db) else { return nil }
-        let snapshot = FeatureSnapshot(
+        var snapshot = FeatureSnapshot(
             tagID: tagID, versionID: row["version_id"], asOf: row["as_of"], changeMark: row["change_mark"],
             historyMark: row["history_mark"], table: FeatureTable(memberIDs: [], columns: [:]), mask: nil, covered: covered)
+        if let data = row["pop_fingerprints"] as Data? { snapshot.fingerprints = PopRecording.fingerprints(from: data) ?? [:] }
         return (snapshot, members)
     }
 
@@ -114,6 +118,7 @@ struct FeatureSnapshot {
         snapshot.table = table
         snapshot.mask = decoded.mask
         snapshot.recording = decoded.recording.flatMap { $0.count == table.count ? $0 : nil }
+        snapshot.recording?.fingerprints = fingerprints
         snapshot.rows = rows.count
         return snapshot
     }
@@ -127,10 +132,10 @@ struct FeatureSnapshot {
         guard size < Int(Int32.max) else { throw RunError.store("the snapshot of tag \(tagID) would exceed 2 GiB") }
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO feature_snapshots(tag_id, version_id, as_of, change_mark, history_mark, stats, pop_fingerprints)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered)])
+            arguments: [tagID, versionID, asOf, changeMark, historyMark, String(covered), recording?.encodedFingerprints])
         try db.execute(
             sql: "INSERT OR REPLACE INTO feature_snapshot_data(tag_id, data) VALUES (?, zeroblob(?))", arguments: [tagID, size])
         try fits?.save(tagID: tagID, versionID: versionID, in: db)
@@ -156,9 +161,10 @@ struct FeatureSnapshot {
     func advance(in db: Database) throws {
         try db.execute(
             sql: """
-                UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ?, stats = ? WHERE tag_id = ?
+                UPDATE feature_snapshots SET as_of = ?, change_mark = ?, history_mark = ?, stats = ?, pop_fingerprints = ?
+                WHERE tag_id = ?
                 """,
-            arguments: [asOf, changeMark, historyMark, String(covered), tagID])
+            arguments: [asOf, changeMark, historyMark, String(covered), recording?.encodedFingerprints, tagID])
         try fits?.save(tagID: tagID, versionID: versionID, in: db)
     }
 

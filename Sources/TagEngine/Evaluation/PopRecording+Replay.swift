@@ -14,12 +14,21 @@ extension PopRecording {
         for constant in constants where try stats.answer(constant.arguments) != constant.answer { return nil }
         var isChanged = [Bool](repeating: false, count: count)
         for index in changed { isChanged[index] = true }
+        // A question decided by the same numbers as before answers everyone
+        // as before: only the others are asked again.
+        let same = try keys.map { key -> Bool in
+            guard let was = fingerprints[key],
+                let now = try stats.fingerprint(key.question, feature: key.feature, parameter: key.parameter, derived: derived)
+            else { return false }
+            return was.count == now.count && zip(was, now).allSatisfy { $0.bitPattern == $1.bitPattern }
+        }
+        if same.allSatisfy({ $0 }) { return [] }
         // Each question's statistic is looked up once, not once per member.
         let answering = try keys.map { try stats.answering($0.question, feature: $0.feature, parameter: $0.parameter, derived: derived) }
         var moved: [Int] = []
         for index in 0..<count where !isChanged[index] {
             guard let before = previousIndex(index), before < self.count else { continue }
-            for entry in entries(of: before) {
+            for entry in entries(of: before) where !same[Int(keyIDs[entry])] {
                 let now = answering[Int(keyIDs[entry])](values[entry]) ?? .nan
                 let was = answers[entry]
                 if now != was && !(now.isNaN && was.isNaN) {

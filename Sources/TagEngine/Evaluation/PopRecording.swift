@@ -41,6 +41,11 @@ struct PopRecording: Sendable {
     var answers: ContiguousArray<Double> = []
     /// Constant statistics read (any member).
     var constants: [Constant] = []
+    /// What decided each question's answers when they were last checked
+    /// (``PopulationStats/fingerprint(_:feature:parameter:derived:)``): a
+    /// question whose fingerprint is the same now is not asked again.
+    /// Kept in the snapshot's header, since every run updates it.
+    var fingerprints: [Key: [Double]] = [:]
 
     /// The members covered.
     var count: Int { offsets.count - 1 }

@@ -161,15 +161,9 @@ final class PopulationStats: @unchecked Sendable {
                 return { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
             default:
                 guard count > 0, parameter >= 1 else { return { _ in nil } }
-                let tile = { (below: Int) in min(parameter, (Double(below) / Double(count) * parameter).rounded(.down) + 1) }
-                guard parameter == parameter.rounded(), parameter <= 1_000 else {
+                guard let bounds = Self.tileBounds(count: count, tiles: parameter) else {
+                    let tile = Self.tile(count: count, tiles: parameter)
                     return { value in tile(Self.partition(values) { $0 < value }) }
-                }
-                // The tile only grows with the count of values below, so it is
-                // 1 + the tile boundaries the value is above: a few comparisons
-                // instead of a search through every value.
-                let bounds = (1..<Int(parameter)).map { k in
-                    Self.partitionCounts(count) { tile($0) < Double(k + 1) }
                 }
                 return { value in
                     var result = 1.0
@@ -181,8 +175,7 @@ final class PopulationStats: @unchecked Sendable {
                 }
             }
         case .above, .below, .atLeast, .atMost:
-            let threshold = parameter <= -2 ? derived.value(of: parameter) : parameter < 0 ? try mean(name) : try quantile(name, parameter)
-            guard let threshold else { return { _ in nil } }
+            guard let threshold = try threshold(feature: name, parameter: parameter, derived: derived) else { return { _ in nil } }
             switch question {
             case .above: return { $0 > threshold ? 1 : 0 }
             case .below: return { $0 < threshold ? 1 : 0 }
@@ -190,6 +183,27 @@ final class PopulationStats: @unchecked Sendable {
             default: return { $0 <= threshold ? 1 : 0 }
             }
         }
+    }
+
+    /// The statistic a comparison compares with: a derived statistic
+    /// (`parameter <= -2`), the mean (`-1`) or a quantile (`0...1`).
+    func threshold(feature name: String, parameter: Double, derived: DerivedStatistics) throws -> Double? {
+        parameter <= -2 ? derived.value(of: parameter) : parameter < 0 ? try mean(name) : try quantile(name, parameter)
+    }
+
+    /// The tile of `tiles` of a value with `below` of the `count` values below it.
+    static func tile(count: Int, tiles: Double) -> (Int) -> Double {
+        { below in min(tiles, (Double(below) / Double(count) * tiles).rounded(.down) + 1) }
+    }
+
+    /// For a whole number of `tiles` (at most 1,000): how many of the
+    /// `count` values lie below each tile's start. The tile only grows with
+    /// the count of values below, so a value's tile is 1 + the number of
+    /// boundaries it is above: a few comparisons instead of a search.
+    static func tileBounds(count: Int, tiles: Double) -> [Int]? {
+        guard tiles == tiles.rounded(), tiles >= 1, tiles <= 1_000 else { return nil }
+        let tile = tile(count: count, tiles: tiles)
+        return (1..<Int(tiles)).map { k in partitionCounts(count) { tile($0) < Double(k + 1) } }
     }
 
     /// Share-based quantile with linear interpolation (`q` in 0...1).

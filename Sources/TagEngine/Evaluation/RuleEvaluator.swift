@@ -26,6 +26,8 @@ final class RuleEvaluator {
     private var attrMetatable: LuaRef?
     /// The fits the model features were predicted with (set by `evaluate`).
     private(set) var fits: ModelFits?
+    /// The derived statistics the last ``evaluate(in:population:only:mask:recorder:fits:stop:sink:)`` answered with.
+    private(set) var lastDerived = DerivedStatistics()
     /// Whether `evaluate` evaluated everyone although asked for some members:
     /// the stored fits could not predict a changed member, and a full run
     /// with those fits would give every member no value.
@@ -88,6 +90,7 @@ final class RuleEvaluator {
             slots.derived = DerivedStatistics()
         }
         slots.derived = try derivedStatistics(pop: pop)
+        lastDerived = slots.derived
         slots.recorder = recorder
         let converter = MemberValue(rule: rule)
         let base = lua.top

@@ -140,10 +140,12 @@ extension TagRunner {
             }
             // Members not evaluated keep what `pop` answered them before.
             let carried = only == nil ? nil : pass.previous?.recording
-            let recording = only != nil && carried == nil
+            var recording = only != nil && carried == nil
                 ? nil
                 : recorder?.recording(
                     count: table.count, previous: carried, aligned: pass.previousIDs == nil, previousIndex: previousIndex)
+            // Every member's recorded answers now hold for these statistics.
+            if let keys = recording?.keys { recording?.fingerprints = try stats.fingerprints(of: keys, derived: evaluator.lastDerived) }
             return RuleValues(
                 codes: codes, words: words, stats: stats, seconds: Date().timeIntervalSince(started), pass: pass, evaluated: only,
                 mask: stats.included, reasons: reasons, recording: recording, fits: evaluator.fits)
