@@ -45,7 +45,7 @@ public struct Importer: Sendable {
         let pipe = ImportPipe()
         RecordProducer(
             kind: kind, file: file, format: format, stream: stream, pipe: pipe,
-            maxRecordBytes: max(1, options.maxRecordBytes)
+            maxRecordBytes: max(1, options.maxRecordBytes), policy: options.identityPolicy
         ).start()
         let session: ImportSession
         do {

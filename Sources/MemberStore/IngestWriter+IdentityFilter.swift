@@ -21,8 +21,8 @@ extension IngestWriter {
     }
 
     /// Adds a stored identity to the filter.
-    func noteIdentity(_ channel: String, _ value: String) {
-        identityFilter?.insert(Self.identityHash(channel, value))
+    func noteIdentity(_ hash: UInt64) {
+        identityFilter?.insert(hash)
     }
 
     /// A hash of one identity (this process's seed).
