@@ -119,7 +119,7 @@ extension IngestWriter {
 
     /// The member holding an identity.
     func owner(_ identity: PreparedIdentities.Value) throws -> Int64? {
-        if let filter = identityFilter, !filter.contains(identity.hash) { return nil }
+        if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
         let select = statements.selectIdentity
         select.reset()
         select.bind(1, identity.channel)

@@ -30,8 +30,8 @@ public final class IngestWriter {
 
     /// Changed members not yet in `change_log` (see ``deferChangeLog()``).
     var deferredChanges: DeferredChanges?
-    /// Hashes of every identity the store may hold (see ``useIdentityFilter()``), or `nil`: ask the store.
-    var identityFilter: Set<UInt64>?
+    /// Every identity the store may hold (see ``useIdentityFilter(maxStored:expectedNew:)``), or `nil`: ask the store.
+    var identityFilter: IdentityFilter?
     private var memberIDs: [String: Int64] = [:]
     /// The most recent member, since exports are often grouped by member.
     private var lastMember: (externalID: String, id: Int64)?
