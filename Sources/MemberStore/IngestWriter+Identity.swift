@@ -85,7 +85,7 @@ extension IngestWriter {
         statement.bind(2, value)
         statement.bind(3, member)
         try statement.executeDirectly()
-        noteIdentity(hash ?? Self.identityHash(channel, value))
+        if identityFilter != nil { noteIdentity(hash ?? Self.identityHash(channel, value)) }
         count { $0.identities += 1 }
     }
 
