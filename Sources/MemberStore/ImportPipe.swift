@@ -3,10 +3,12 @@ import Foundation
 /// A bounded hand-off of decoded rows from the parsing thread to the
 /// writing thread, so that parsing and SQLite work overlap.
 final class ImportPipe: @unchecked Sendable {
-    /// One decoded row and the line it starts on.
+    /// One decoded row, the line it starts on and, when it is resolved by
+    /// its channel identities, those identities prepared.
     struct Item: Sendable {
         var line: Int
         var record: Result<IngestRecord, ImportError>
+        var identities: PreparedIdentities?
     }
 
     /// A group of rows; the last batch has `isLast` set, and `fatal` when

@@ -43,7 +43,7 @@ final class ImportSession {
         switch item.record {
         case .success(let record):
             do {
-                try writer.write(record)
+                try writer.write(record, prepared: item.identities)
             } catch {
                 throw ImportError(file: file, line: item.line, reason: .database("\(error)"))
             }

@@ -45,7 +45,7 @@ public struct Importer: Sendable {
         let pipe = ImportPipe()
         RecordProducer(
             kind: kind, file: file, format: format, stream: stream, pipe: pipe,
-            maxRecordBytes: max(1, options.maxRecordBytes)
+            maxRecordBytes: max(1, options.maxRecordBytes), policy: options.identityPolicy
         ).start()
         let session: ImportSession
         do {
@@ -53,10 +53,12 @@ public struct Importer: Sendable {
             session = try store.bulkWrite { db in
                 // Rows change members without per-row triggers; the change log is written set-wise.
                 let pause = try ChangeLogPause(db)
+                // A large import into a small store builds the attribute indexes once at the end.
+                let indexes = try IndexPause(db, kind: kind, inputBytes: totalBytes)
                 let writer = try IngestWriter(db: db)
                 writer.policy = options.identityPolicy
                 try writer.deferChangeLog()
-                if options.identityPolicy != nil { try writer.useIdentityFilter() }
+                if options.identityPolicy != nil { try writer.useIdentityFilter(expectedNew: Int(totalBytes / 24)) }
                 let session = try ImportSession(
                     file: file, options: options, writer: writer, totalBytes: totalBytes, start: start, progress: progress)
                 do {
@@ -68,6 +70,7 @@ public struct Importer: Sendable {
                 }
                 try writer.writeDeferredChangeLog()
                 try pause.restore(db)
+                try indexes.restore(db)
                 return session
             }
         } catch let error as ImportError {

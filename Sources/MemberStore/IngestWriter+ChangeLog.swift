@@ -35,7 +35,7 @@ extension IngestWriter {
         for id in changes.older.sorted() {
             insert.reset()
             insert.bind(1, id)
-            try insert.execute()
+            try insert.executeDirectly()
         }
         deferredChanges = nil
     }

@@ -11,7 +11,8 @@ extension IngestWriter {
     /// an absorbed member by its old id, that member (the rows' origin).
     /// A member created because nothing matched gets `fields` (a member record's).
     func resolve(
-        externalID: String, identities: [String: String], field: String = "member", fields: MemberInput? = nil
+        externalID: String, identities: [String: String], field: String = "member", fields: MemberInput? = nil,
+        prepared: PreparedIdentities? = nil
     ) throws -> (member: Int64, origin: Int64?) {
         if identities.isEmpty { return try member(for: externalID, field: field) }
         var matches: [Int64] = []
@@ -21,26 +22,26 @@ extension IngestWriter {
             matches.append(named.member)
             origin = named.origin
         }
-        let values = try normalized(identities)
+        let values = try normalized(prepared ?? PreparedIdentities(identities, policy: policy))
         // Merge keys link members; any other channel only names its member.
         var named: [Int64] = []
         var owners: [Int64?] = []
         owners.reserveCapacity(values.count)
-        for (channel, value) in values {
-            let found = try owner(channel, value)
+        for identity in values {
+            let found = try owner(identity)
             owners.append(found)
             guard let owner = found, !matches.contains(owner), !named.contains(owner) else { continue }
-            if policy == nil || policy?.priority(of: channel) != nil { matches.append(owner) } else { named.append(owner) }
+            if policy == nil || identity.priority != nil { matches.append(owner) } else { named.append(owner) }
         }
         var target: Int64
         var created = false
         if let first = matches.first ?? named.first {
             target = first
         } else {
-            guard let (channel, value) = values.first else {
+            guard let first = values.first else {
                 throw FieldError(field: "identities", reason: "every identity is blocked or empty, so the record names no member")
             }
-            target = try createMember(named: channel + ":" + value, fields: fields)
+            target = try createMember(named: first.channel + ":" + first.value, fields: fields)
             created = true
         }
         for other in matches.dropFirst() where other != target { target = try link(target, other) }
@@ -78,13 +79,13 @@ extension IngestWriter {
 
     /// Writes identity `value` of `channel` for member `member` with `statement`
     /// (an insert or an upsert of `identities`), and counts it.
-    func store(_ channel: String, _ value: String, of member: Int64, with statement: RawStatement) throws {
+    func store(_ channel: String, _ value: String, of member: Int64, with statement: RawStatement, hash: UInt64? = nil) throws {
         statement.reset()
         statement.bind(1, channel)
         statement.bind(2, value)
         statement.bind(3, member)
-        try statement.execute()
-        noteIdentity(channel, value)
+        try statement.executeDirectly()
+        if identityFilter != nil { noteIdentity(hash ?? Self.identityHash(channel, value)) }
         count { $0.identities += 1 }
     }
 
@@ -97,42 +98,32 @@ extension IngestWriter {
             insert.bindFields(of: fields, from: 2)
             insert.bind(8, fields.attrs.isEmpty ? nil : JSONValue.jsonString(of: fields.attrs))
             insert.bind(9, now)
-            try insert.execute()
+            try insert.executeDirectly()
         } else {
             let insert = statements.insertBareMember
             insert.reset()
             insert.bind(1, externalID)
             insert.bind(2, now)
             insert.bind(3, now)
-            try insert.execute()
+            try insert.executeDirectly()
         }
         return db.changesCount > 0
     }
 
-    /// The record's identities normalised, blocked ones dropped: merge keys in priority order, then the others by name.
-    func normalized(_ identities: [String: String]) throws -> [(channel: String, value: String)] {
-        var values: [(rank: Int, channel: String, value: String)] = []
-        values.reserveCapacity(identities.count)
-        for (channel, raw) in identities {
-            let value = policy?.normalize(raw, channel: channel) ?? MemberID.normalize(raw)
-            if policy?.isBlocked(value, channel: channel) ?? value.isEmpty {
-                counts.blockedIdentities += 1
-                continue
-            }
-            let rank = policy?.priority(of: channel) ?? Int.max
-            values.append((rank, channel, try Self.checkedID(value, field: "identities.\(channel)")))
-        }
-        values.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.channel < $1.channel }
-        return values.map { ($0.channel, $0.value) }
+    /// The prepared identities' values, counting the blocked ones; throws the first invalid one's error.
+    func normalized(_ prepared: PreparedIdentities) throws -> [PreparedIdentities.Value] {
+        counts.blockedIdentities += prepared.blocked
+        if let error = prepared.error { throw error }
+        return prepared.values
     }
 
     /// The member holding an identity.
-    func owner(_ channel: String, _ value: String) throws -> Int64? {
-        if let filter = identityFilter, !filter.contains(Self.identityHash(channel, value)) { return nil }
+    func owner(_ identity: PreparedIdentities.Value) throws -> Int64? {
+        if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
         let select = statements.selectIdentity
         select.reset()
-        select.bind(1, channel)
-        select.bind(2, value)
+        select.bind(1, identity.channel)
+        select.bind(2, identity.value)
         return try select.fetchPair()?.0
     }
 
@@ -188,23 +179,24 @@ extension IngestWriter {
     /// limits. `owners` are their holders found before any merge of this
     /// record (a merge moves identities but adds none); `isNew`: `target`
     /// was created for this record and holds nothing yet.
-    func attach(_ values: [(channel: String, value: String)], owners: [Int64?], to target: Int64, isNew: Bool) throws {
-        for (index, (channel, value)) in values.enumerated() {
+    func attach(_ values: [PreparedIdentities.Value], owners: [Int64?], to target: Int64, isNew: Bool) throws {
+        for (index, identity) in values.enumerated() {
+            let channel = identity.channel
             if owners[index] != nil {
                 // A key's holder is the target or was merged into it, or the record named several members.
-                if policy?.priority(of: channel) == nil, let holder = try owner(channel, value), holder != target {
+                if identity.priority == nil, let holder = try owner(identity), holder != target {
                     try conflict(target, holder, channel: channel, reason: "the \(channel) is held by another member and is not a merge key")
                 }
                 continue
             }
-            if let limit = policy?.limits[channel] {
+            if let limit = identity.limit {
                 let held = isNew ? 0 : try heldIdentities(of: target, channel: channel)
                 if held >= limit {
                     try conflict(target, nil, channel: channel, reason: "the member already holds \(held) \(channel) (limit \(limit)); not added")
                     continue
                 }
             }
-            try store(channel, value, of: target, with: statements.insertIdentity)
+            try store(channel, identity.value, of: target, with: statements.insertIdentity, hash: identity.hash)
         }
     }
 

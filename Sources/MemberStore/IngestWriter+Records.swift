@@ -7,9 +7,12 @@ extension IngestWriter {
     ///
     /// The external id and identity ids are normalised with ``MemberID/normalize(_:)``.
     public func write(_ member: MemberInput) throws {
-        if !member.identities.isEmpty, policy != nil || member.externalID.isEmpty {
-            return try writeResolved(member)
-        }
+        try write(member, prepared: nil)
+    }
+
+    /// ``write(_:)-(MemberInput)`` with its identities already prepared (or `nil`: prepared here).
+    func write(_ member: MemberInput, prepared: PreparedIdentities?) throws {
+        if Self.isResolved(member, policy: policy) { return try writeResolved(member, prepared: prepared) }
         let externalID = try Self.checkedID(member.externalID, field: "member")
         let id: Int64
         if let existing = try cachedMember(for: externalID) ?? insertedMember(externalID, member) {
@@ -40,7 +43,7 @@ extension IngestWriter {
         insert.bind(8, JSONValue.jsonString(of: member.attrs))
         insert.bind(9, now)
         insert.bind(10, now)
-        try insert.execute()
+        try insert.executeDirectly()
         if db.changesCount > 0 { return nil }
         guard let (existing, _) = try existingMember(for: externalID) else {
             throw StoreError.database(reason: "member \(externalID) is neither stored nor insertable")
@@ -50,9 +53,9 @@ extension IngestWriter {
 
     /// A member named by identities (or any member while identity rules
     /// are approved): resolved first, then its fields updated.
-    private func writeResolved(_ member: MemberInput) throws {
+    private func writeResolved(_ member: MemberInput, prepared: PreparedIdentities?) throws {
         let before = counts.createdMembers
-        let (id, _) = try resolve(externalID: member.externalID, identities: member.identities, fields: member)
+        let (id, _) = try resolve(externalID: member.externalID, identities: member.identities, fields: member, prepared: prepared)
         let created = counts.createdMembers > before
         // A member created for identities alone was inserted with the fields; one named by an unknown id is bare.
         if !created || !member.externalID.isEmpty { try update(id, with: member) }
@@ -62,19 +65,25 @@ extension IngestWriter {
 
     /// Updates member `id`'s non-nil fields and merges its `attrs`.
     private func update(_ id: Int64, with member: MemberInput) throws {
-        let update = statements.updateMember
+        let shape = MemberUpdate(member)
+        let update = try memberUpdate(shape)
         update.reset()
-        update.bindFields(of: member, from: 1)
-        update.bind(7, member.attrs.isEmpty ? nil : JSONValue.jsonString(of: member.attrs))
-        update.bind(8, now)
-        update.bind(9, id)
-        try update.execute()
+        let count = shape.bindFields(of: member, to: update)
+        if shape.has(.attrs) { update.bind(count + 1, JSONValue.jsonString(of: member.attrs)) }
+        update.bind(shape.fieldCount + 1, now)
+        update.bind(shape.fieldCount + 2, id)
+        try update.executeDirectly()
         logChange(id)
     }
 
     /// Inserts an order (ignored as a duplicate if its key is already stored).
     public func write(_ order: OrderInput) throws {
-        let (memberID, origin) = try resolve(externalID: order.member, identities: order.identities)
+        try write(order, prepared: nil)
+    }
+
+    /// ``write(_:)-(OrderInput)`` with its identities already prepared (or `nil`: prepared here).
+    func write(_ order: OrderInput, prepared: PreparedIdentities?) throws {
+        let (memberID, origin) = try resolve(externalID: order.member, identities: order.identities, prepared: prepared)
         let insert = statements.insertOrder
         insert.reset()
         insert.bind(1, memberID)
@@ -89,14 +98,19 @@ extension IngestWriter {
         insert.bind(10, order.key)
         insert.bind(11, JSONValue.jsonString(of: order.props))
         insert.bind(12, origin)
-        try insert.execute()
+        try insert.executeDirectly()
         lastWritten = memberID
         recordInsert(memberID)
     }
 
     /// Inserts an event (ignored as a duplicate if its key is already stored).
     public func write(_ event: EventInput) throws {
-        let (memberID, origin) = try resolve(externalID: event.member, identities: event.identities)
+        try write(event, prepared: nil)
+    }
+
+    /// ``write(_:)-(EventInput)`` with its identities already prepared (or `nil`: prepared here).
+    func write(_ event: EventInput, prepared: PreparedIdentities?) throws {
+        let (memberID, origin) = try resolve(externalID: event.member, identities: event.identities, prepared: prepared)
         let insert = statements.insertEvent
         insert.reset()
         insert.bind(1, memberID)
@@ -107,9 +121,14 @@ extension IngestWriter {
         insert.bind(6, JSONValue.jsonString(of: event.props))
         insert.bind(7, event.key)
         insert.bind(8, origin)
-        try insert.execute()
+        try insert.executeDirectly()
         lastWritten = memberID
         recordInsert(memberID)
+    }
+
+    /// Whether a member record is resolved by its identities (rather than upserted by its id).
+    static func isResolved(_ member: MemberInput, policy: IdentityPolicy?) -> Bool {
+        !member.identities.isEmpty && (policy != nil || member.externalID.isEmpty)
     }
 
     private func recordInsert(_ memberID: Int64) {

@@ -7,7 +7,6 @@ extension IngestWriter {
         let insertBareMember: RawStatement
         let insertMember: RawStatement
         let insertResolvedMember: RawStatement
-        let updateMember: RawStatement
         let upsertIdentity: RawStatement
         let selectIdentity: RawStatement
         let insertIdentity: RawStatement
@@ -28,19 +27,12 @@ extension IngestWriter {
                     INSERT INTO members(external_id, channel, registered_at, gender, region, birthday, level, \
                     attrs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(external_id) DO NOTHING
                     """))
-            // A member created by resolution, as a bare insert followed by `updateMember` would leave it.
+            // A member created by resolution, as a bare insert followed by an update of its fields would leave it.
             insertResolvedMember = try RawStatement(db.makeStatement(
                 sql: """
                     INSERT INTO members(external_id, channel, registered_at, gender, region, birthday, level, \
                     attrs, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
                     CASE WHEN ?8 IS NULL THEN '{}' ELSE json_patch('{}', ?8) END, ?9, ?9) ON CONFLICT(external_id) DO NOTHING
-                    """))
-            updateMember = try RawStatement(db.makeStatement(
-                sql: """
-                    UPDATE members SET channel = coalesce(?1, channel), registered_at = coalesce(?2, registered_at), \
-                    gender = coalesce(?3, gender), region = coalesce(?4, region), birthday = coalesce(?5, birthday), \
-                    level = coalesce(?6, level), attrs = CASE WHEN ?7 IS NULL THEN attrs ELSE json_patch(attrs, ?7) END, \
-                    updated_at = ?8 WHERE id = ?9
                     """))
             upsertIdentity = try RawStatement(db.makeStatement(
                 sql: """

@@ -30,13 +30,15 @@ public final class IngestWriter {
 
     /// Changed members not yet in `change_log` (see ``deferChangeLog()``).
     var deferredChanges: DeferredChanges?
-    /// Hashes of every identity the store may hold (see ``useIdentityFilter()``), or `nil`: ask the store.
-    var identityFilter: Set<UInt64>?
+    /// Every identity the store may hold (see ``useIdentityFilter(maxStored:expectedNew:)``), or `nil`: ask the store.
+    var identityFilter: IdentityFilter?
     private var memberIDs: [String: Int64] = [:]
     /// The most recent member, since exports are often grouped by member.
     private var lastMember: (externalID: String, id: Int64)?
     private static let memberCacheLimit = 4_000_000
     let statements: Statements
+    /// Member updates by ``MemberUpdate`` shape, prepared on first use.
+    var memberUpdates: [Int: RawStatement] = [:]
 
     /// Prepares the statements on `db`; `now` defaults to the current time.
     public init(db: Database, now: Int64? = nil) throws {
@@ -47,10 +49,15 @@ public final class IngestWriter {
 
     /// Writes one record of any kind.
     public func write(_ record: IngestRecord) throws {
+        try write(record, prepared: nil)
+    }
+
+    /// Writes one record whose identities were prepared already (``PreparedIdentities``; `nil`: prepared here).
+    func write(_ record: IngestRecord, prepared: PreparedIdentities?) throws {
         switch record {
-        case .member(let member): try write(member)
-        case .order(let order): try write(order)
-        case .event(let event): try write(event)
+        case .member(let member): try write(member, prepared: prepared)
+        case .order(let order): try write(order, prepared: prepared)
+        case .event(let event): try write(event, prepared: prepared)
         }
     }
 

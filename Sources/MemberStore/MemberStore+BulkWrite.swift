@@ -3,7 +3,7 @@ import GRDB
 extension MemberStore {
     /// Page cache for bulk writes (KiB): large enough that the index pages of
     /// big tables stay in memory during one long transaction.
-    static let bulkCacheKiB = 256 * 1024
+    static let bulkCacheKiB = 1024 * 1024
 
     /// Runs `body` in one immediate transaction tuned for bulk inserts: a
     /// large page cache, and foreign-key enforcement off (``IngestWriter``

@@ -47,6 +47,7 @@ public final class MemberStore: Sendable {
     ///   server uses it; 0 (the default) keeps plain reads.
     public init(path: String, mmapBytes: Int = 0) throws(StoreError) {
         self.path = path
+        _ = SQLiteMemoryStatistics.disabled
         do {
             pool = try DatabasePool(path: path, configuration: MemberStore.configuration(mmapBytes: mmapBytes))
             try MemberStore.migrator().migrate(pool)

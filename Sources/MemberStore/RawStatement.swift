@@ -65,6 +65,24 @@ public struct RawStatement {
         try statement.execute()
     }
 
+    /// Runs a bound write to completion with the C API alone, without
+    /// GRDB's per-statement bookkeeping (for the ingest loop, where that
+    /// bookkeeping costs more than a small insert): GRDB transaction
+    /// observers do not see the change (this project registers none; the
+    /// `change_log` is its change tracking). Use inside a transaction only.
+    public func executeDirectly() throws {
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_DONE: return
+            case SQLITE_ROW: continue
+            case let code:
+                let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+                sqlite3_reset(handle)
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+            }
+        }
+    }
+
     /// Steps a bound query (no GRDB cursor): its first row's integer
     /// columns `0` and `1` (`nil` for NULL), or `nil` when it has no row.
     /// For reads only: writes must go through ``execute()``.

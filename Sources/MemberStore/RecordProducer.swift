@@ -11,12 +11,15 @@ final class RecordProducer: @unchecked Sendable {
     let pipe: ImportPipe
     let decoder: RecordDecoder
     let maxRecordBytes: Int
+    /// The identity rules records are resolved by (their identities are prepared here).
+    let policy: IdentityPolicy?
     private var batch = ImportPipe.Batch()
     private var stopped = false
     private static let batchSize = 2_048
 
     init(
-        kind: RecordKind, file: String, format: ImportFormat, stream: ByteStream, pipe: ImportPipe, maxRecordBytes: Int
+        kind: RecordKind, file: String, format: ImportFormat, stream: ByteStream, pipe: ImportPipe, maxRecordBytes: Int,
+        policy: IdentityPolicy?
     ) {
         self.kind = kind
         self.file = file
@@ -25,6 +28,7 @@ final class RecordProducer: @unchecked Sendable {
         self.pipe = pipe
         self.decoder = RecordDecoder(kind: kind)
         self.maxRecordBytes = maxRecordBytes
+        self.policy = policy
         batch.items.reserveCapacity(Self.batchSize)
     }
 
@@ -58,13 +62,26 @@ final class RecordProducer: @unchecked Sendable {
 
     /// Queues one row; returns `false` when the writer asked to stop.
     func emit(line: Int, _ record: Result<IngestRecord, ImportError>) -> Bool {
-        batch.items.append(ImportPipe.Item(line: line, record: record))
+        batch.items.append(ImportPipe.Item(line: line, record: record, identities: prepared(record)))
         if batch.items.count < Self.batchSize { return true }
         batch.bytesConsumed = stream.bytesConsumed
         if !pipe.push(batch) { stopped = true }
         batch = ImportPipe.Batch()
         batch.items.reserveCapacity(Self.batchSize)
         return !stopped
+    }
+
+    /// The identities the writer resolves a decoded record by, prepared, or `nil`.
+    private func prepared(_ record: Result<IngestRecord, ImportError>) -> PreparedIdentities? {
+        guard case .success(let record) = record else { return nil }
+        switch record {
+        case .member(let member):
+            return IngestWriter.isResolved(member, policy: policy) ? PreparedIdentities(member.identities, policy: policy) : nil
+        case .order(let order):
+            return order.identities.isEmpty ? nil : PreparedIdentities(order.identities, policy: policy)
+        case .event(let event):
+            return event.identities.isEmpty ? nil : PreparedIdentities(event.identities, policy: policy)
+        }
     }
 
     /// Decodes one row, mapping field errors to an ``ImportError`` at `line`.

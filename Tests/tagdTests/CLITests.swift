@@ -343,4 +343,37 @@ struct CLITests {
         let done = try state()
         #expect(done.orders == rows && done.logged == 20_000 && done.triggers == triggers, "\(done)")
     }
+
+    @Test func aLargeMemberImportKilledMidwayKeepsTheAttributeIndexesAndStoresNothing() throws {
+        #expect(try tagd("init").status == 0)
+        let rows = 200_000
+        let members = (0..<rows).map { "m\($0),r\($0 % 30),\($0 % 5),\($0 % 2 == 0 ? "f" : "m")" }
+        try write("members.csv", "member,region,level,gender\n" + members.joined(separator: "\n") + "\n")
+        let store = dir.appendingPathComponent("store.sqlite").path
+        // An import this large against the store drops the attribute indexes inside its transaction and builds them at the end.
+        func state() throws -> (members: Int, indexes: [String], integrity: String, inRegion: Int) {
+            let db = try DatabaseQueue(path: store)
+            defer { try? db.close() }
+            return try db.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? -1,
+                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND name NOT LIKE 'sqlite_%' ORDER BY name"),
+                 try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "",
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM members INDEXED BY members_region WHERE region = 'r7'") ?? -1)
+            }
+        }
+        let indexes = try state().indexes
+        #expect(Set(["members_channel", "members_gender", "members_level", "members_region"]).isSubset(of: indexes), "\(indexes)")
+        for delay in [0.2, 0.6, 1.2] {
+            try killed(["import", "members", "members.csv"], after: delay)
+            let after = try state()
+            #expect(after.indexes == indexes && after.integrity == "ok")
+            // Nothing of the file, or (a very fast import) all of it.
+            #expect(after.members == 0 || after.members == rows, "\(after)")
+            if after.members == rows { return }
+        }
+        #expect(try tagd("import", "members", "members.csv").status == 0)
+        let done = try state()
+        #expect(done.members == rows && done.indexes == indexes && done.integrity == "ok", "\(done)")
+        #expect(done.inRegion == rows / 30 + (7 < rows % 30 ? 1 : 0))
+    }
 }
