@@ -105,9 +105,10 @@ public struct TagRunner: Sendable {
         // The change-log mark comes first: whatever changes after it is seen again next time.
         let changeMark = try pool.read { db in try FeatureSnapshot.marks(in: db).change }
         // Rules without a usable snapshot share one full feature pass, made only if needed.
-        let features = loaded.reduce(into: Set<FeatureSpec>()) { $0.formUnion(RulePass.specs(of: $1.rule)) }
+        let features = Dictionary(loaded.map { ($0.rule.name, RulePass.specs(of: $0.rule)) }, uniquingKeysWith: { a, _ in a })
+        let expectFull = try Self.expectFull(loaded, full: full, refit: refit, in: pool)
         let count = loaded.count
-        let shared = SharedTable { [pool] in
+        let shared = SharedTable(features: features, expected: expectFull) { [pool] features in
             let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
             progress?(Progress(tag: "*", done: 0, total: count, phase: "evaluate"))  // the full feature pass is done
             return table
@@ -117,7 +118,9 @@ public struct TagRunner: Sendable {
         // evaluates and writes one rule, so at most one rule per core holds
         // its features at a time.
         let limit = try pool.read { db in Int(try Settings.value(.runTimeLimit, in: db)) ?? 3600 }
-        for level in RunLevels.split(loaded) {
+        for unordered in RunLevels.split(loaded) {
+            // The rules that need the full pass first, so that it is let go before the rest run.
+            let level = unordered.filter { expectFull.contains($0.rule.name) } + unordered.filter { !expectFull.contains($0.rule.name) }
             let started = Date()
             let tickets = try level.map { item in
                 try begin(item, asOf: asOfSeconds, trigger: trigger, started: started, limitSeconds: limit)
@@ -126,15 +129,19 @@ public struct TagRunner: Sendable {
             // Read after the levels before it wrote: their changes are this level's dependencies.
             let marks = (change: changeMark, history: try pool.read { db in try FeatureSnapshot.marks(in: db).history })
             let outcomes = Results<(RunReport, PopulationStats?)>(count: level.count)
+            let keepStats = onStats != nil
             let items = UncheckedBox(level)
             DispatchQueue.concurrentPerform(iterations: level.count) { i in
                 let item = items.value[i]
                 let ticket = tickets[i]
+                defer { shared.finished(item.rule.name) }
                 outcomes.set(i, Result {
                     do {
-                        return try runOne(
+                        let (report, stats) = try runOne(
                             item, ticket: ticket, marks: marks, full: full, refit: refit, shared: shared, asOf: asOfSeconds,
                             started: started, progress: progress, isCancelled: isCancelled)
+                        // Statistics hold the rule's whole feature table: kept only for a caller that asked.
+                        return (report, keepStats ? stats : nil)
                     } catch {
                         let stopped = ticket.stopReason.map { RunError.stopped(name: item.rule.name, reason: $0) }
                         let report = try recordFailure(
@@ -159,6 +166,27 @@ public struct TagRunner: Sendable {
         // A full pass allocated a column per feature and member: give it back.
         if shared.wasComputed { ProcessMemory.returnFreed() }
         return reports
+    }
+
+    /// The rules that will run in full: all with `--full`, else those
+    /// refitting their models and those whose stored snapshot is missing or
+    /// of another version (a cheap look at each header; other reasons to run
+    /// in full show only later).
+    static func expectFull(_ rules: [LoadedRule], full: Bool, refit: Bool, in pool: DatabasePool) throws -> Set<String> {
+        if full { return Set(rules.map(\.rule.name)) }
+        return try pool.read { db in
+            var names: Set<String> = []
+            for item in rules {
+                if refit, !item.rule.models.isEmpty {
+                    names.insert(item.rule.name)
+                    continue
+                }
+                let stored = try Int64.fetchOne(
+                    db, sql: "SELECT version_id FROM feature_snapshots WHERE tag_id = ?", arguments: [item.tag.id ?? 0])
+                if stored == nil || stored != item.version.id { names.insert(item.rule.name) }
+            }
+            return names
+        }
     }
 
     /// Plans, evaluates and writes one rule of a level (on a worker thread).
