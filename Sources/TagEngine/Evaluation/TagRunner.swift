@@ -174,19 +174,15 @@ public struct TagRunner: Sendable {
     /// in full show only later).
     static func expectFull(_ rules: [LoadedRule], full: Bool, refit: Bool, in pool: DatabasePool) throws -> Set<String> {
         if full { return Set(rules.map(\.rule.name)) }
-        return try pool.read { db in
-            var names: Set<String> = []
-            for item in rules {
-                if refit, !item.rule.models.isEmpty {
-                    names.insert(item.rule.name)
-                    continue
-                }
-                let stored = try Int64.fetchOne(
-                    db, sql: "SELECT version_id FROM feature_snapshots WHERE tag_id = ?", arguments: [item.tag.id ?? 0])
-                if stored == nil || stored != item.version.id { names.insert(item.rule.name) }
-            }
-            return names
+        // One read of every stored snapshot's version, not one per rule.
+        let stored = try pool.read { db in
+            try Dictionary(
+                Row.fetchAll(db, sql: "SELECT tag_id, version_id FROM feature_snapshots").map { ($0[0] as Int64, $0[1] as Int64) },
+                uniquingKeysWith: { a, _ in a })
         }
+        return Set(rules.filter { item in
+            (refit && !item.rule.models.isEmpty) || item.tag.id.flatMap { stored[$0] } != item.version.id
+        }.map(\.rule.name))
     }
 
     /// Plans, evaluates and writes one rule of a level (on a worker thread).

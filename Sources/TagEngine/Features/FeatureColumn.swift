@@ -15,7 +15,7 @@ public enum FeatureColumn: Sendable {
     init(spec: FeatureSpec, count: Int) {
         if spec.resultType == .text {
             self = .text(ContiguousArray(repeating: -1, count: count), dictionary: [])
-        } else if spec.isWhole, Self.fitsCompact(spec.emptyValue ?? .nan) {
+        } else if spec.isWhole {  // empty: 0 or none, both exact in 4 bytes
             self = .compact(spec.resultType, ContiguousArray(repeating: Float(spec.emptyValue ?? .nan), count: count))
         } else {
             self = .numeric(spec.resultType, ContiguousArray(repeating: spec.emptyValue ?? .nan, count: count))
