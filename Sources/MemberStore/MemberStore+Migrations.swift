@@ -94,6 +94,16 @@ extension MemberStore {
             // (TagEngine's PopRecording.fingerprints), updated by every run.
             try db.execute(sql: "ALTER TABLE feature_snapshots ADD COLUMN pop_fingerprints BLOB")
         }
+        migrator.registerMigration("v12-live-counts") { db in
+            // How many live values the tag has, valid with its distribution:
+            // counting them (a scan of up to a million index entries) was the
+            // largest fixed cost of an incremental run of a tag. A tag with too
+            // many values to keep (scores) keeps its most held ones (JSON).
+            try db.execute(sql: """
+                ALTER TABLE tag_distributions ADD COLUMN live INTEGER;
+                ALTER TABLE tag_distributions ADD COLUMN top TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -78,6 +78,45 @@ struct PopulationStatsTests {
             featuresByName: ["n": spec], included: nil)
         #expect(try compact.sorted("n") == numbers.sorted())
     }
+
+    /// Order statistics found by selection equal the sorted values at the
+    /// same positions, for 300 random columns (many ties, some all equal,
+    /// some sorted or reversed), any set of positions.
+    @Test func selectionEqualsASort() throws {
+        var random = Random(state: 1_442_695_040_888_963_407)
+        for round in 0..<300 {
+            let count = random.int(1...2_000)
+            var values = (0..<count).map { _ in Double(random.int(0...(round % 3 == 0 ? 3 : 1_000))) - 0.5 }
+            if round % 7 == 0 { values.sort() }
+            if round % 11 == 0 { values.sort(by: >) }
+            let sorted = values.sorted()
+            let positions = (0..<random.int(1...9)).map { _ in random.int(0...(count - 1)) }
+            var buffer = ContiguousArray(values)
+            buffer.withUnsafeMutableBufferPointer { b in
+                PopulationStats.select(b, targets: Array(Set(positions)).sorted()[...], depth: round % 5 == 0 ? 1 : 64)
+            }
+            for position in positions { #expect(buffer[position] == sorted[position], "position \(position) of \(count)") }
+            let (stats, name) = try Self.stats(values)
+            #expect(try stats.orderStatistics(name, at: positions) == positions.map { sorted[$0] })
+        }
+    }
+
+    /// Quantiles and comparisons answered by selection equal those over the sorted values.
+    @Test func quantilesBySelectionEqualTheSortedDefinition() throws {
+        var random = Random(state: 6_364_136_223_846_793_005)
+        for _ in 0..<100 {
+            let values = (0..<random.int(1...500)).map { _ in random.int(0...9) == 0 ? Double.nan : Double(random.int(0...50)) / 4 }
+            let sorted = values.filter { !$0.isNaN }.sorted()
+            let (stats, name) = try Self.stats(values)
+            for q in [0, 0.1, 0.25, 0.5, 0.8, 0.99, 1] {
+                guard !sorted.isEmpty else { #expect(try stats.quantile(name, q) == nil); continue }
+                let position = q * Double(sorted.count - 1)
+                let low = Int(position.rounded(.down))
+                let high = min(low + 1, sorted.count - 1)
+                #expect(try stats.quantile(name, q) == sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low)))
+            }
+        }
+    }
 }
 
 /// Carrying a recording over: copied in runs or entry by entry, the same.
@@ -112,5 +151,58 @@ struct PopRecordingCarryTests {
             #expect(bulk?.values == single?.values)
             #expect(bulk?.answers == single?.answers)
         }
+    }
+}
+
+/// A snapshot row's entries replaced in place equal the recording built
+/// again member by member.
+@Suite("Pop recording replaced in place")
+struct PopRecordingReplaceTests {
+    @Test func replacingInPlaceEqualsARebuild() throws {
+        var random = PopulationStatsTests.Random(state: 3_935_559_000_370_003_845)
+        let questions: [PopQuestion] = [.ntile, .above, .rank]
+        for round in 0..<300 {
+            let count = random.int(1...60)
+            var members: [[PopRecording.Entry]] = (0..<count).map { member in
+                (0..<random.int(0...4)).map { _ in
+                    (PopRecording.Key(question: questions[random.int(0...2)], feature: "f\(random.int(0...2))", parameter: 5),
+                     Double(member), Double(random.int(1...5)))
+                }
+            }
+            var recording = PopRecording()
+            for entries in members { Self.append(entries, to: &recording) }
+            var overrides: [Int: [PopRecording.Entry]] = [:]
+            for member in 0..<count where random.int(0...3) == 0 {
+                // Longer, shorter, empty or the same length; sometimes a question never asked before.
+                overrides[member] = (0..<random.int(0...6)).map { n in
+                    (PopRecording.Key(question: .ntile, feature: round % 3 == 0 && n == 0 ? "new\(member)" : "f1", parameter: 5),
+                     -Double(member), Double(n))
+                }
+            }
+            overrides[count + 3] = []  // past the end: ignored
+            for (member, entries) in overrides where member < count { members[member] = entries }
+            try recording.replace(overrides)
+            #expect(recording.count == count)
+            #expect(recording.offsets.last.map(Int.init) == recording.keyIDs.count)
+            #expect(recording.values.count == recording.keyIDs.count && recording.answers.count == recording.keyIDs.count)
+            for member in 0..<count {
+                let got = recording.entries(of: member).map {
+                    (recording.keys[Int(recording.keyIDs[$0])], recording.values[$0], recording.answers[$0])
+                }
+                #expect(got.count == members[member].count, "round \(round), member \(member)")
+                for (a, b) in zip(got, members[member]) { #expect(a.0 == b.key && a.1 == b.value && a.2 == b.answer) }
+            }
+        }
+    }
+
+    static func append(_ entries: [PopRecording.Entry], to recording: inout PopRecording) {
+        for entry in entries {
+            let id = recording.keys.firstIndex(of: entry.key) ?? recording.keys.count
+            if id == recording.keys.count { recording.keys.append(entry.key) }
+            recording.keyIDs.append(UInt16(id))
+            recording.values.append(entry.value)
+            recording.answers.append(entry.answer)
+        }
+        recording.offsets.append(Int32(recording.keyIDs.count))
     }
 }

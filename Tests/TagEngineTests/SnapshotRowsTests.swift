@@ -115,13 +115,7 @@ struct SnapshotRowsTests {
         _ = try store.store.ingest(orders: [OrderInput(member: "m1", ts: TestStore.ago(0.5), amount: 3, category: "pet")])
         let report = try #require(try store.run().first)
         #expect(report.kind == "incremental")
-        let counted = try store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT value, count(*) AS n FROM member_tags WHERE tag_id = (SELECT id FROM tags WHERE name = 'spend')
-                GROUP BY value ORDER BY n DESC, value LIMIT 5
-                """).map { RunReport.ValueCount(value: $0["value"], count: $0["n"]) }
-        }
-        #expect(report.topValues == counted)
+        #expect(report.topValues == (try Self.topValues(store, tag: "spend")))
     }
 
     @Test func aTagWithTooManyValuesToKeepCountsItsTopValuesEachRun() throws {
@@ -138,9 +132,64 @@ struct SnapshotRowsTests {
         _ = try store.store.ingest(orders: (0..<3).map { OrderInput(member: "m\($0)", ts: TestStore.ago(1), amount: 7) })
         let report = try #require(try store.run().first)
         #expect(report.kind == "incremental")
-        let top = try store.pool.read { db in try TagDistribution.top(tagID: try Int64.fetchOne(db, sql: "SELECT id FROM tags") ?? 0, in: db) }
+        let top = try Self.topValues(store, tag: "score")
         #expect(report.topValues == top && top.count == 5)
         #expect(top.first?.value == "7.5" && top.first?.count == 2)  // m0 now spent 7.5, as m7 did
+    }
+
+    /// A tag with too many values keeps its most held ones and a ceiling on
+    /// the others; run after run, its top values equal a count of the store.
+    @Test func theKeptTopValuesOfAManyValuedTagStayExact() throws {
+        let store = try TestStore()
+        // Skewed: a few values held by many, then 1,150 values held by one each.
+        func amount(_ i: Int) -> Double {
+            if i < 120 { return 1.5 }
+            if i < 200 { return 2.5 }
+            if i < 240 { return 3.5 }
+            if i < 250 { return 4.5 }
+            if i < 258 { return 5.5 }
+            return Double(i) + 0.25
+        }
+        let amounts = (0..<1_400).map(amount)
+        _ = try store.store.ingest(orders: amounts.enumerated().map { OrderInput(member: "m\($0)", ts: TestStore.ago(3), amount: $1) })
+        try store.write("score.lua", """
+            return tag "score" { title = "t", category = "c", owner = "o", kind = "score", refresh = "hourly",
+              features = { spend = sum("orders.amount") }, evaluate = function(m) return m.spend end }
+            """)
+        try store.approve("score")
+        _ = try store.run()
+        var random = PopulationStatsTests.Random(state: 7_046_029_254_386_353_131)
+        for round in 0..<12 {
+            // Move some members between the big values, and some out of them.
+            let orders = (0..<random.int(1...30)).map { _ in
+                OrderInput(member: "m\(random.int(0...299))", ts: TestStore.ago(2), amount: [1.0, 2.0, 0.125][random.int(0...2)])
+            }
+            _ = try store.store.ingest(orders: orders)
+            let report = try #require(try store.run().first)
+            #expect(report.kind == "incremental")
+            #expect(report.topValues == (try Self.topValues(store, tag: "score")), "round \(round)")
+        }
+        // What is kept tells the top values apart from the rest without a count.
+        let kept = try store.pool.read { db -> [RunReport.ValueCount]? in
+            let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE name = 'score'") ?? 0
+            guard case .top(let top) = try TagDistribution.load(tagID: tagID, in: db) else { return nil }
+            #expect(top.counts.count == TagDistribution.keptTop && top.ceiling >= 1)
+            return try top.updated(by: [:], tagID: tagID, in: db)?.values
+        }
+        #expect(kept == (try Self.topValues(store, tag: "score")))
+        // Ties at the ceiling cannot be told apart: the tag is counted again.
+        let even = TagDistribution.Top(counts: ["a": 3, "b": 2, "c": 2, "d": 2, "e": 2], ceiling: 2)
+        #expect(try store.pool.read { db in try even.updated(by: [:], tagID: 0, in: db) } == nil)
+    }
+
+    /// The 5 most held live values of `tag`, counted in SQL.
+    static func topValues(_ store: TestStore, tag: String) throws -> [RunReport.ValueCount] {
+        try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT value, count(*) AS n FROM member_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?)
+                GROUP BY value ORDER BY n DESC, value LIMIT 5
+                """, arguments: [tag]).map { RunReport.ValueCount(value: $0["value"], count: $0["n"]) }
+        }
     }
 
     @Test func rowsPastAnEighthOfTheMembersBecomeANewBase() throws {

@@ -52,7 +52,7 @@ struct FeatureSnapshot {
             arguments: [tagID])
         else { return nil }
         let covered = Int(row["stats"] as String) ?? -1
-        let live = try Int.fetchOne(db, sql: "SELECT count(*) FROM member_tags WHERE tag_id = ?", arguments: [tagID]) ?? 0
+        let live = try TagDistribution.live(tagID: tagID, in: db)
         guard covered == live, let members = try memberCount(tagID: tagID, in: db) else { return nil }
         var snapshot = FeatureSnapshot(
             tagID: tagID, versionID: row["version_id"], asOf: row["as_of"], changeMark: row["change_mark"],

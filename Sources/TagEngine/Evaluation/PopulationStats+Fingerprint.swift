@@ -15,10 +15,10 @@ extension PopulationStats {
         case .above, .below, .atLeast, .atMost:
             return try threshold(feature: name, parameter: parameter, derived: derived).map { [$0] } ?? []
         case .ntile:
-            let values = try sorted(name)
-            guard !values.isEmpty, parameter >= 1 else { return [] }
-            guard let bounds = Self.tileBounds(count: values.count, tiles: parameter) else { return nil }
-            return bounds.flatMap { $0 == 0 ? [1, 0] : [0, values[$0 - 1]] }
+            let count = try summary(name).count
+            guard count > 0, parameter >= 1 else { return [] }
+            guard let bounds = try tileBoundaries(name, count: count, tiles: parameter) else { return nil }
+            return bounds.flatMap { $0.map { [0, $0] } ?? [1, 0] }
         case .rank, .percentile:
             return nil
         }

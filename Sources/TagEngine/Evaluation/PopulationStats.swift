@@ -10,11 +10,13 @@ final class PopulationStats: @unchecked Sendable {
     let featuresByName: [String: FeatureSpec]
     let included: [Bool]?
     let size: Int
-    private var sortedCache: [String: [Double]] = [:]
+    var sortedCache: [String: [Double]] = [:]
+    /// Order statistics found without a sort (``orderStatistics(_:at:)``), by feature and position.
+    var selectedCache: [String: [Int: Double]] = [:]
     private var summaryCache: [String: Summary] = [:]
     /// ``answering(_:feature:parameter:derived:)`` by question, so a question asked of every member is prepared once.
     private var answerCache: [PopRecording.Key: (Double) -> Double?] = [:]
-    private let lock = NSLock()
+    let lock = NSLock()
 
     /// What the constant statistics need of a feature, in one pass (no sort).
     struct Summary {
@@ -47,7 +49,7 @@ final class PopulationStats: @unchecked Sendable {
     }
 
     /// Every member's value of numeric feature `name`.
-    private func column(_ name: String) throws -> ContiguousArray<Double> {
+    func column(_ name: String) throws -> ContiguousArray<Double> {
         guard let spec = featuresByName[name] else {
             throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
         }
@@ -150,30 +152,28 @@ final class PopulationStats: @unchecked Sendable {
         _ question: PopQuestion, feature name: String, parameter: Double, derived: DerivedStatistics = .init()
     ) throws -> (Double) -> Double? {
         switch question {
-        case .rank, .percentile, .ntile:
+        case .ntile:
+            let count = try summary(name).count
+            guard count > 0, parameter >= 1 else { return { _ in nil } }
+            guard let bounds = try tileBoundaries(name, count: count, tiles: parameter) else {
+                let values = try sorted(name)
+                let tile = Self.tile(count: count, tiles: parameter)
+                return { value in tile(Self.partition(values) { $0 < value }) }
+            }
+            return { value in
+                var result = 1.0
+                for bound in bounds {
+                    guard bound.map({ $0 < value }) ?? true else { break }
+                    result += 1
+                }
+                return result
+            }
+        case .rank, .percentile:
             let values = try sorted(name)
             let count = values.count
-            switch question {
-            case .rank:
-                return { value in Double(count - Self.partition(values) { $0 <= value } + 1) }
-            case .percentile:
-                guard count > 0 else { return { _ in nil } }
-                return { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
-            default:
-                guard count > 0, parameter >= 1 else { return { _ in nil } }
-                guard let bounds = Self.tileBounds(count: count, tiles: parameter) else {
-                    let tile = Self.tile(count: count, tiles: parameter)
-                    return { value in tile(Self.partition(values) { $0 < value }) }
-                }
-                return { value in
-                    var result = 1.0
-                    for bound in bounds {
-                        guard bound == 0 || values[bound - 1] < value else { break }
-                        result += 1
-                    }
-                    return result
-                }
-            }
+            if question == .rank { return { value in Double(count - Self.partition(values) { $0 <= value } + 1) } }
+            guard count > 0 else { return { _ in nil } }
+            return { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
         case .above, .below, .atLeast, .atMost:
             guard let threshold = try threshold(feature: name, parameter: parameter, derived: derived) else { return { _ in nil } }
             switch question {
@@ -206,15 +206,26 @@ final class PopulationStats: @unchecked Sendable {
         return (1..<Int(tiles)).map { k in partitionCounts(count) { tile($0) < Double(k + 1) } }
     }
 
+    /// For a whole number of `tiles`, the value each tile's start must lie
+    /// above (``tileBounds(count:tiles:)``): the largest value below it, or
+    /// `nil` when no value lies below it. `nil` for other counts of tiles.
+    func tileBoundaries(_ name: String, count: Int, tiles: Double) throws -> [Double?]? {
+        guard let bounds = Self.tileBounds(count: count, tiles: tiles) else { return nil }
+        let below = try orderStatistics(name, at: bounds.filter { $0 > 0 }.map { $0 - 1 })
+        var next = below.makeIterator()
+        return bounds.map { $0 == 0 ? nil : next.next() }
+    }
+
     /// Share-based quantile with linear interpolation (`q` in 0...1).
     func quantile(_ name: String, _ q: Double) throws -> Double? {
         guard (0...1).contains(q) else { throw StatError.badArgument("quantile expects 0 <= q <= 1, got \(q)") }
-        let values = try sorted(name)
-        guard !values.isEmpty else { return nil }
-        let position = q * Double(values.count - 1)
+        let count = try summary(name).count
+        guard count > 0 else { return nil }
+        let position = q * Double(count - 1)
         let low = Int(position.rounded(.down))
-        let high = min(low + 1, values.count - 1)
-        return values[low] + (values[high] - values[low]) * (position - Double(low))
+        let high = min(low + 1, count - 1)
+        let values = try orderStatistics(name, at: [low, high])
+        return values[0] + (values[1] - values[0]) * (position - Double(low))
     }
 
     /// The first count in `0...count` for which `isLow` is false (`isLow` holds for a prefix).

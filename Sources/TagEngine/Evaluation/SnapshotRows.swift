@@ -130,8 +130,10 @@ enum SnapshotRows {
                 throw SnapshotCoding.Corrupt()
             }
         }
-        if let base = decoded.recording, !overrides.isEmpty {
-            decoded.recording = try base.replacing(overrides)
+        if var base = decoded.recording, !overrides.isEmpty {
+            decoded.recording = nil  // held uniquely: patched in place
+            try base.replace(overrides)
+            decoded.recording = base
         }
     }
 
@@ -196,53 +198,5 @@ enum SnapshotRows {
             guard let s = try optionalString() else { throw SnapshotCoding.Corrupt() }
             return s
         }
-    }
-}
-
-extension PopRecording {
-    /// This recording with the entries of some members replaced; the
-    /// members between two replaced ones are copied as one run of entries.
-    func replacing(_ overrides: [Int: [(key: Key, value: Double, answer: Double)]]) throws -> PopRecording {
-        var result = PopRecording()
-        result.keys = keys
-        result.constants = constants
-        var keyIndex = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        result.offsets.reserveCapacity(offsets.count)
-        result.keyIDs.reserveCapacity(keyIDs.count)
-        result.values.reserveCapacity(values.count)
-        result.answers.reserveCapacity(answers.count)
-        var next = 0  // the first member not yet copied
-        func copy(upTo end: Int) {
-            guard next < end else { return }
-            let start = Int(offsets[next])
-            let stop = Int(offsets[end])
-            let shift = Int32(result.keyIDs.count) - offsets[next]
-            result.keyIDs.append(contentsOf: keyIDs[start..<stop])
-            result.values.append(contentsOf: values[start..<stop])
-            result.answers.append(contentsOf: answers[start..<stop])
-            for member in next..<end { result.offsets.append(offsets[member + 1] + shift) }
-            next = end
-        }
-        for index in overrides.keys.sorted() where index < count {
-            copy(upTo: index)
-            for entry in overrides[index] ?? [] {
-                let id: Int
-                if let known = keyIndex[entry.key] {
-                    id = known
-                } else {
-                    id = result.keys.count
-                    guard id <= Int(UInt16.max) else { throw SnapshotCoding.Corrupt() }
-                    result.keys.append(entry.key)
-                    keyIndex[entry.key] = id
-                }
-                result.keyIDs.append(UInt16(id))
-                result.values.append(entry.value)
-                result.answers.append(entry.answer)
-            }
-            result.offsets.append(Int32(result.keyIDs.count))
-            next = index + 1
-        }
-        copy(upTo: count)
-        return result
     }
 }

@@ -107,6 +107,7 @@ public struct TagRunner: Sendable {
         // Rules without a usable snapshot share one full feature pass, made only if needed.
         let features = Dictionary(loaded.map { ($0.rule.name, RulePass.specs(of: $0.rule)) }, uniquingKeysWith: { a, _ in a })
         let expectFull = try Self.expectFull(loaded, full: full, refit: refit, in: pool)
+        ProcessMemory.prepare(for: expectFull.isEmpty ? .patching : .fullPass)
         let count = loaded.count
         let shared = SharedTable(features: features, expected: expectFull) { [pool] features in
             let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
@@ -285,17 +286,24 @@ public struct TagRunner: Sendable {
         let top: [RunReport.ValueCount]
         switch (incremental, kept) {
         case (false, _):
-            try TagDistribution.save(t.distribution, tagID: tagID, in: db)
+            try TagDistribution.save(t.distribution, live: covered, tagID: tagID, in: db)
             top = TagDistribution.top(t.distribution)
         case (true, .counts(let counted)):
             let counts = counted.merging(t.delta, uniquingKeysWith: +).filter { $0.value > 0 }
-            try TagDistribution.save(counts, tagID: tagID, in: db)
+            try TagDistribution.save(counts, live: covered, tagID: tagID, in: db)
             top = TagDistribution.top(counts)
-        case (true, .tooMany):
-            top = try TagDistribution.top(tagID: tagID, in: db)
+        case (true, .top(let kept)):
+            if let (updated, values) = try kept.updated(by: t.delta, tagID: tagID, in: db) {
+                try TagDistribution.save(.top(updated), live: covered, tagID: tagID, in: db)
+                top = values
+            } else {
+                let counts = try TagDistribution.count(tagID: tagID, in: db)
+                try TagDistribution.save(counts, live: covered, tagID: tagID, in: db)
+                top = TagDistribution.top(counts)
+            }
         case (true, .none):
             let counts = try TagDistribution.count(tagID: tagID, in: db)
-            try TagDistribution.save(counts, tagID: tagID, in: db)
+            try TagDistribution.save(counts, live: covered, tagID: tagID, in: db)
             top = TagDistribution.top(counts)
         }
         let kind = values.pass.kind
