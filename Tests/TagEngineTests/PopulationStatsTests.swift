@@ -181,7 +181,7 @@ struct PopRecordingReplaceTests {
             }
             overrides[count + 3] = []  // past the end: ignored
             for (member, entries) in overrides where member < count { members[member] = entries }
-            try recording.replace(overrides)
+            try recording.replace(overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
             #expect(recording.count == count)
             #expect(recording.offsets.last.map(Int.init) == recording.keyIDs.count)
             #expect(recording.values.count == recording.keyIDs.count && recording.answers.count == recording.keyIDs.count)

@@ -2,24 +2,27 @@ extension PopRecording {
     /// One member's entries as a snapshot row holds them.
     typealias Entry = (key: Key, value: Double, answer: Double)
 
-    /// Replaces the entries of the members in `overrides` (by index; others
-    /// are ignored), in place: a member asked more or fewer questions than
+    /// Replaces the entries of the members in `overrides` (by index,
+    /// ascending; indexes past the recording are ignored), in place: a member asked more or fewer questions than
     /// before moves the entries after it, each run of untouched members'
     /// entries once (`memmove`), so loading a snapshot with rows copies no
     /// recording of millions of entries. Throws ``SnapshotCoding/Corrupt``
     /// past 65,536 distinct questions.
-    mutating func replace(_ overrides: [Int: [Entry]]) throws {
+    mutating func replace(_ overrides: [(index: Int, entries: [Entry])]) throws {
         var keyIndex = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let members = overrides.keys.filter { $0 < count }.sorted()
+        let overrides = overrides.filter { $0.index < count }
+        guard zip(overrides, overrides.dropFirst()).allSatisfy({ $0.index < $1.index }) else { throw SnapshotCoding.Corrupt() }
+        let members = overrides.map(\.index)
         // Where each run of untouched entries goes: its old start, length and shift.
         var runs: [(start: Int, length: Int, shift: Int)] = []
         let before = members.map { entries(of: $0).count }
         var shift = 0
         var next = 0  // the first member after the last override
-        for (member, old) in zip(members, before) {
+        for (override, old) in zip(overrides, before) {
+            let member = override.index
             let start = Int(offsets[next])
             runs.append((start, Int(offsets[member]) - start, shift))
-            shift += (overrides[member]?.count ?? 0) - old
+            shift += override.entries.count - old
             next = member + 1
         }
         runs.append((Int(offsets[next]), Int(offsets[count]) - Int(offsets[next]), shift))
@@ -37,9 +40,8 @@ extension PopRecording {
         // The replaced members' entries, in the gaps.
         shift = 0
         next = 0
-        for (member, old) in zip(members, before) {
+        for ((member, entries), old) in zip(overrides, before) {
             for index in next..<member { offsets[index + 1] += Int32(shift) }
-            let entries = overrides[member] ?? []
             let start = Int(offsets[member])
             for (offset, entry) in entries.enumerated() {
                 let id: Int

@@ -25,16 +25,9 @@ extension PopulationStats {
 
     /// The non-nil values of the population for `name`, in member order.
     private func includedValues(_ name: String) throws -> ContiguousArray<Double> {
-        let count = try summary(name).count
         var result = ContiguousArray<Double>()
-        result.reserveCapacity(count)
-        if let spec = featuresByName[name], case .compact(_, let whole) = table.column(spec) {
-            for (index, value) in whole.enumerated() where !value.isNaN && (included?[index] ?? true) { result.append(Double(value)) }
-            return result
-        }
-        for (index, value) in try column(name).enumerated() where !value.isNaN && (included?[index] ?? true) {
-            result.append(value)
-        }
+        result.reserveCapacity(try summary(name).count)
+        try forEachIncluded(name) { result.append($0) }
         return result
     }
 

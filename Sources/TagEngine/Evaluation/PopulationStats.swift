@@ -57,6 +57,17 @@ final class PopulationStats: @unchecked Sendable {
         return values
     }
 
+    /// Calls `body` with each non-nil value of the population for feature
+    /// `name`, in member order; a compact column is read as it is stored
+    /// (no 8-byte copy of it).
+    func forEachIncluded(_ name: String, _ body: (Double) -> Void) throws {
+        if let spec = featuresByName[name], case .compact(_, let whole) = table.column(spec) {
+            for (index, value) in whole.enumerated() where !value.isNaN && (included?[index] ?? true) { body(Double(value)) }
+        } else {
+            for (index, value) in try column(name).enumerated() where !value.isNaN && (included?[index] ?? true) { body(value) }
+        }
+    }
+
     /// Non-nil values of the population for feature `name`, ascending.
     func sorted(_ name: String) throws -> [Double] {
         lock.lock()
@@ -68,12 +79,9 @@ final class PopulationStats: @unchecked Sendable {
             sortedCache[name] = counted
             return counted
         }
-        let values = try column(name)
         var result: [Double] = []
         result.reserveCapacity(size)
-        for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
-            result.append(value)
-        }
+        try forEachIncluded(name) { result.append($0) }
         result.sort()
         sortedCache[name] = result
         return result
@@ -110,14 +118,14 @@ final class PopulationStats: @unchecked Sendable {
     /// Count, sum, min and max of the population's values of `name`, in member order.
     func summary(_ name: String) throws -> Summary {
         if let cached = lock.withLock({ summaryCache[name] }) { return cached }
-        let values = try column(name)
         var summary = Summary()
-        for (index, value) in values.enumerated() where !value.isNaN && (included?[index] ?? true) {
+        func add(_ value: Double) {
             summary.count += 1
             summary.sum += value
             summary.min = Swift.min(summary.min, value)
             summary.max = Swift.max(summary.max, value)
         }
+        try forEachIncluded(name, add)
         lock.withLock { summaryCache[name] = summary }
         return summary
     }

@@ -139,10 +139,10 @@ enum SnapshotCoding {
         func string() throws -> String {
             String(decoding: try bytes(Int(try size())), as: UTF8.self)
         }
-        func array<T>(_ count: Int, of: T.Type) throws -> ContiguousArray<T> {
+        func array<T>(_ count: Int, of: T.Type, slack: Int = 0) throws -> ContiguousArray<T> {
             guard count >= 0, count <= (source.count - offset) / MemoryLayout<T>.stride else { throw Corrupt() }
-            return try ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
-                try fill(UnsafeMutableRawBufferPointer(buffer))
+            return try ContiguousArray<T>(unsafeUninitializedCapacity: count + slack) { buffer, initialized in
+                try fill(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
                 initialized = count
             }
         }
@@ -175,9 +175,12 @@ enum SnapshotCoding {
             }
             r.offsets = try array(Int(try size()), of: Int32.self)
             let entries = Int(try size())
-            r.keyIDs = try array(entries, of: UInt16.self)
-            r.values = try array(entries, of: Double.self)
-            r.answers = try array(entries, of: Double.self)
+            // Room for the entries of members who joined the population since
+            // the base: the snapshot's rows patch them in without a new copy.
+            let slack = 4_096 + entries / 32
+            r.keyIDs = try array(entries, of: UInt16.self, slack: slack)
+            r.values = try array(entries, of: Double.self, slack: slack)
+            r.answers = try array(entries, of: Double.self, slack: slack)
             func values() throws -> [LuaValue] {
                 try (0..<Int(try size())).map { _ in
                     switch try int() {

@@ -74,7 +74,7 @@ enum SnapshotRows {
         // Read every row first, then patch each column once (held uniquely: no copy).
         var numbers = [[(index: Int, value: Double)]](repeating: [], count: names.count)
         var words = [[(index: Int, word: String?)]](repeating: [], count: names.count)
-        var overrides: [Int: [(key: PopRecording.Key, value: Double, answer: Double)]] = [:]
+        var overrides: [(index: Int, entries: [PopRecording.Entry])] = []
         let table = FeatureTable(memberIDs: decoded.ids, columns: [:])
         for row in rows {
             guard let index = table.index(of: row.member) else { throw SnapshotCoding.Corrupt() }
@@ -93,11 +93,11 @@ enum SnapshotRows {
             let entries = try reader.int32()
             guard (entries >= 0) == (decoded.recording != nil) else { throw SnapshotCoding.Corrupt() }
             if entries >= 0 {
-                overrides[index] = try (0..<Int(entries)).map { _ in
+                overrides.append((index, try (0..<Int(entries)).map { _ in
                     guard let question = PopQuestion(rawValue: try reader.byte()) else { throw SnapshotCoding.Corrupt() }
                     let key = PopRecording.Key(question: question, feature: try reader.string(), parameter: try reader.double())
                     return (key, try reader.double(), try reader.double())
-                }
+                }))
             }
             guard reader.isAtEnd else { throw SnapshotCoding.Corrupt() }
         }
@@ -132,6 +132,8 @@ enum SnapshotRows {
         }
         if var base = decoded.recording, !overrides.isEmpty {
             decoded.recording = nil  // held uniquely: patched in place
+            // Rows come in member order, which is index order; sorted anyway if not.
+            if zip(overrides, overrides.dropFirst()).contains(where: { $0.index >= $1.index }) { overrides.sort { $0.index < $1.index } }
             try base.replace(overrides)
             decoded.recording = base
         }
@@ -139,8 +141,14 @@ enum SnapshotRows {
 
     /// The rows of tag `tagID`, by member.
     static func load(tagID: Int64, in db: Database) throws -> [(member: Int64, data: [UInt8])] {
-        try Row.fetchAll(db, sql: "SELECT member_id, data FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tagID])
-            .map { ($0["member_id"], [UInt8]($0["data"] as Data)) }
+        // Each row's bytes are copied once, straight from SQLite's buffer.
+        var rows: [(member: Int64, data: [UInt8])] = []
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT member_id, data FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tagID])
+        while let row = try cursor.next() {
+            rows.append((row[0], try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }))
+        }
+        return rows
     }
 
     /// How many members of tag `tagID` have rows.
@@ -174,20 +182,27 @@ enum SnapshotRows {
         var isAtEnd: Bool { offset == bytes.count }
 
         mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard n >= 0, n <= bytes.count - offset else { throw SnapshotCoding.Corrupt() }
+            try check(n)
             defer { offset += n }
             return bytes[offset..<offset + n]
         }
 
-        mutating func byte() throws -> UInt8 { try take(1).first ?? 0 }
-
-        mutating func int32() throws -> Int32 {
-            Int32(littleEndian: try take(4).withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
+        private func check(_ n: Int) throws {
+            guard n >= 0, n <= bytes.count - offset else { throw SnapshotCoding.Corrupt() }
         }
 
-        mutating func double() throws -> Double {
-            Double(bitPattern: UInt64(littleEndian: try take(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
+        /// The fixed-size value at the offset, read in place (no slice).
+        private mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+            try check(MemoryLayout<T>.size)
+            defer { offset += MemoryLayout<T>.size }
+            return T(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
         }
+
+        mutating func byte() throws -> UInt8 { try load(UInt8.self) }
+
+        mutating func int32() throws -> Int32 { try load(Int32.self) }
+
+        mutating func double() throws -> Double { Double(bitPattern: try load(UInt64.self)) }
 
         mutating func optionalString() throws -> String? {
             let length = try int32()

@@ -240,8 +240,9 @@ public struct TagRunner: Sendable {
         let table = values.pass.table
         guard let tagID = item.tag.id, let versionID = item.version.id else { throw RunError.store("tag without id") }
         let indexes = values.evaluated ?? Array(0..<table.count)
-        // A few members: load just their live values.
-        let subset = values.evaluated.map { $0.count <= 10_000 ? $0.map { table.memberIDs[$0] } : nil } ?? nil
+        // Up to 100,000 members: load just their live values (an IN list of
+        // 30,000 ids took 35 ms where all 600,000 live values of a tag took 85 ms).
+        let subset = values.evaluated.map { $0.count <= 100_000 ? $0.map { table.memberIDs[$0] } : nil } ?? nil
         // The counts behind the top values, read before this run writes history.
         let incremental = values.evaluated != nil
         let kept = incremental ? try TagDistribution.load(tagID: tagID, in: db) : .none
@@ -380,3 +381,4 @@ public struct TagRunner: Sendable {
             seconds: finished.timeIntervalSince(started), topValues: [], error: error)
     }
 }
+
