@@ -58,7 +58,10 @@ public struct Importer: Sendable {
                 let writer = try IngestWriter(db: db)
                 writer.policy = options.identityPolicy
                 try writer.deferChangeLog()
-                if options.identityPolicy != nil { try writer.useIdentityFilter(expectedNew: Int(totalBytes / 24)) }
+                if options.identityPolicy != nil {
+                    try writer.useIdentityFilter(expectedNew: Int(totalBytes / 24))
+                    try writer.deferIdentities()
+                }
                 let session = try ImportSession(
                     file: file, options: options, writer: writer, totalBytes: totalBytes, start: start, progress: progress)
                 do {
@@ -68,6 +71,7 @@ public struct Importer: Sendable {
                     pipe.waitForProducer()
                     throw error
                 }
+                try writer.writePendingIdentities()
                 try writer.writeDeferredChangeLog()
                 try pause.restore(db)
                 try indexes.restore(db)

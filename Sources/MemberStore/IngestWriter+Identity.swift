@@ -80,11 +80,11 @@ extension IngestWriter {
     /// Writes identity `value` of `channel` for member `member` with `statement`
     /// (an insert or an upsert of `identities`), and counts it.
     func store(_ channel: String, _ value: String, of member: Int64, with statement: RawStatement, hash: UInt64? = nil) throws {
-        statement.reset()
-        statement.bind(1, channel)
-        statement.bind(2, value)
-        statement.bind(3, member)
-        try statement.executeDirectly()
+        // An upsert may move a pending identity: its holder's rows are written first.
+        if let pending = pendingIdentities, let holder = pending.owner(channel: channel, value: value, hash: hash ?? Self.identityHash(channel, value)) {
+            try writePending(of: holder)
+        }
+        try statement.executeIdentity(channel, value, member: member)
         if identityFilter != nil { noteIdentity(hash ?? Self.identityHash(channel, value)) }
         count { $0.identities += 1 }
     }
@@ -119,7 +119,9 @@ extension IngestWriter {
 
     /// The member holding an identity.
     func owner(_ identity: PreparedIdentities.Value) throws -> Int64? {
+        // The filter also holds the pending identities: most look-ups of new identities end here.
         if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
+        if let holder = pendingIdentities?.owner(channel: identity.channel, value: identity.value, hash: identity.hash) { return holder }
         let select = statements.selectIdentity
         select.reset()
         select.bind(1, identity.channel)
@@ -134,6 +136,9 @@ extension IngestWriter {
             try conflict(target, other, channel: "*", reason: "no identity rules are approved, so members are never merged")
             return target
         }
+        // The limits below and a merge read both members' identities in the store.
+        try writePending(of: target)
+        try writePending(of: other)
         let merger = IdentityMerger(db: db, now: now)
         let merges = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"), arguments: [target, other]) ?? 0
         if merges + 1 > policy.maxMerges {
@@ -196,7 +201,13 @@ extension IngestWriter {
                     continue
                 }
             }
-            try store(channel, identity.value, of: target, with: statements.insertIdentity, hash: identity.hash)
+            if let pending = pendingIdentities {
+                pending.add(channel: channel, value: identity.value, member: target, hash: identity.hash)
+                noteIdentity(identity.hash)
+                count { $0.identities += 1 }
+            } else {
+                try store(channel, identity.value, of: target, with: statements.insertIdentity, hash: identity.hash)
+            }
         }
     }
 
@@ -206,7 +217,7 @@ extension IngestWriter {
         count.reset()
         count.bind(1, id)
         count.bind(2, channel)
-        return Int(try count.fetchPair()?.0 ?? 0)
+        return Int(try count.fetchPair()?.0 ?? 0) + (pendingIdentities?.count(of: id, channel: channel) ?? 0)
     }
 
     /// Reports a conflict (the first ``conflictReportLimit``) and, with `hold`, records the pair as a candidate.

@@ -1,0 +1,41 @@
+import GRDB
+
+extension IngestWriter {
+    /// Holds the identity rows resolution attaches in memory from now on
+    /// (``PendingIdentities``) instead of inserting each at once; call
+    /// ``writePendingIdentities()`` before the transaction commits.
+    ///
+    /// Every look-up the writer makes sees them: by value (``owner(_:)``),
+    /// a member's count per channel (the limits), and the rows of two
+    /// members a record links are written before the limits are compared in
+    /// the store and a merge moves them (``writePending(of:)``).
+    func deferIdentities() throws {
+        let last = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM members") ?? 0
+        pendingIdentities = PendingIdentities(firstNew: last + 1)
+    }
+
+    /// Writes member `id`'s pending identity rows to the store now.
+    func writePending(of id: Int64) throws {
+        guard let rows = pendingIdentities?.take(id), !rows.isEmpty else { return }
+        for row in rows { try statements.insertIdentity.executeIdentity(row.channel, row.value, member: id) }
+    }
+
+    /// Writes every pending identity row, sorted by primary key; when they
+    /// are at least as many as the rows stored, the `identities_member`
+    /// index is dropped first and built again after (one sort instead of a
+    /// random insert per row; in this transaction, so an error, a rollback
+    /// or kill -9 leaves it as it was).
+    func writePendingIdentities() throws {
+        guard let pending = pendingIdentities else { return }
+        pendingIdentities = nil
+        guard pending.count > 0 else { return }
+        let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM identities LIMIT ?)", arguments: [pending.count]) ?? 0
+        let index = stored < pending.count ? try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'identities_member'") : nil
+        if index != nil { try db.execute(sql: "DROP INDEX identities_member") }
+        for row in pending.sortedRows() {
+            let row = Int(row)
+            try statements.insertIdentity.executeIdentity(pending.channel(ofRow: row), pending.values[row], member: pending.members[row])
+        }
+        if let index { try db.execute(sql: index) }
+    }
+}
