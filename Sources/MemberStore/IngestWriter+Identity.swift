@@ -85,7 +85,11 @@ extension IngestWriter {
             try writePending(of: holder)
         }
         try statement.executeIdentity(channel, value, member: member)
-        if identityFilter != nil { noteIdentity(hash ?? Self.identityHash(channel, value)) }
+        if pendingIdentities != nil {
+            pendingIdentities?.noteWritten(channel: channel, value: value, hash: hash ?? Self.identityHash(channel, value))
+        } else if identityFilter != nil {
+            noteIdentity(hash ?? Self.identityHash(channel, value))
+        }
         count { $0.identities += 1 }
     }
 
@@ -119,9 +123,12 @@ extension IngestWriter {
 
     /// The member holding an identity.
     func owner(_ identity: PreparedIdentities.Value) throws -> Int64? {
-        // The filter also holds the pending identities: most look-ups of new identities end here.
-        if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
-        if let holder = pendingIdentities?.owner(channel: identity.channel, value: identity.value, hash: identity.hash) { return holder }
+        // The import knows every identity it wrote; the filter holds those stored before it.
+        switch pendingIdentities?.holder(channel: identity.channel, value: identity.value, hash: identity.hash) {
+        case .pending(let member): return member
+        case .written: break
+        case .absent, nil: if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
+        }
         let select = statements.selectIdentity
         select.reset()
         select.bind(1, identity.channel)
@@ -201,9 +208,8 @@ extension IngestWriter {
                     continue
                 }
             }
-            if let pending = pendingIdentities {
-                pending.add(channel: channel, value: identity.value, member: target, hash: identity.hash)
-                noteIdentity(identity.hash)
+            if pendingIdentities != nil {
+                pendingIdentities?.add(channel: channel, value: identity.value, member: target, hash: identity.hash)
                 count { $0.identities += 1 }
             } else {
                 try store(channel, identity.value, of: target, with: statements.insertIdentity, hash: identity.hash)

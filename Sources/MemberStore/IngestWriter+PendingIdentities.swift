@@ -3,15 +3,16 @@ import GRDB
 extension IngestWriter {
     /// Holds the identity rows resolution attaches in memory from now on
     /// (``PendingIdentities``) instead of inserting each at once; call
-    /// ``writePendingIdentities()`` before the transaction commits.
+    /// ``writePendingIdentities()`` before the transaction commits;
+    /// `expected`: about how many rows it will hold (sizes its table).
     ///
     /// Every look-up the writer makes sees them: by value (``owner(_:)``),
     /// a member's count per channel (the limits), and the rows of two
     /// members a record links are written before the limits are compared in
     /// the store and a merge moves them (``writePending(of:)``).
-    func deferIdentities() throws {
+    func deferIdentities(expected: Int = 0) throws {
         let last = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM members") ?? 0
-        pendingIdentities = PendingIdentities(firstNew: last + 1)
+        pendingIdentities = PendingIdentities(firstNew: last + 1, expected: expected)
     }
 
     /// Writes member `id`'s pending identity rows to the store now.
@@ -27,7 +28,9 @@ extension IngestWriter {
     /// or kill -9 leaves it as it was).
     func writePendingIdentities() throws {
         guard let pending = pendingIdentities else { return }
+        // The filter holds only what was stored before: from now on the store is asked.
         pendingIdentities = nil
+        identityFilter = nil
         guard pending.count > 0 else { return }
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM identities LIMIT ?)", arguments: [pending.count]) ?? 0
         let index = stored < pending.count ? try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'identities_member'") : nil

@@ -7,11 +7,13 @@
 /// primary key and the `identities_member` index). Held here they are
 /// written once at the end, sorted by primary key (appends, not seeks),
 /// and the writer answers its look-ups from memory: by value
-/// (``owner(channel:value:hash:)``), by member and channel
+/// (``holder(channel:value:hash:)``, which also knows the identities the
+/// import wrote to the store, so the Bloom filter need only hold those
+/// stored before), by member and channel
 /// (``count(of:channel:)``), and a member's rows are written at once when
 /// a merge is about to read the member's identities in the store
 /// (``take(_:)``).
-final class PendingIdentities {
+struct PendingIdentities {
     /// Each row's value, channel (index in ``channels``), member (0 once
     /// written by ``take(_:)``) and the member's previous pending row (or -1).
     private(set) var values: [String] = []
@@ -31,42 +33,73 @@ final class PendingIdentities {
     /// Rows not written yet.
     private(set) var count = 0
 
-    /// An empty table; members with a row id of `firstNew` or more are the import's.
-    init(firstNew: Int64) {
+    /// An empty table sized for about `expected` rows; members with a row id of `firstNew` or more are the import's.
+    init(firstNew: Int64, expected: Int = 0) {
         self.firstNew = firstNew
-        slots = [UInt64](repeating: 0, count: 1 << 16)
+        var count = 1 << 16
+        while count < min(max(expected, 0), 1 << 26) * 2 { count <<= 1 }
+        slots = [UInt64](repeating: 0, count: count)
     }
 
-    /// The member a pending identity is held by, or `nil` when it is not pending (absent or written).
-    func owner(channel: String, value: String, hash: UInt64) -> Int64? {
+    /// Where an identity written by the import is.
+    enum Holder: Equatable {
+        /// Pending for this member.
+        case pending(Int64)
+        /// In the store (written since the import began).
+        case written
+        /// Not written by the import.
+        case absent
+    }
+
+    /// Where the import put an identity.
+    func holder(channel: String, value: String, hash: UInt64) -> Holder {
         let mask = slots.count - 1
         let tag = hash >> 32
         var slot = Self.position(tag) & mask
         while true {
             let entry = slots[slot]
-            if entry == 0 { return nil }
+            if entry == 0 { return .absent }
             if entry >> 32 == tag {
                 let row = Int(truncatingIfNeeded: entry & 0xffff_ffff) - 1
                 if values[row] == value, channels[Int(channelOf[row])] == channel {
                     let member = members[row]
-                    return member == 0 ? nil : member
+                    return member == 0 ? .written : .pending(member)
                 }
             }
             slot = (slot + 1) & mask
         }
     }
 
+    /// The member a pending identity is held by, or `nil` when it is not pending.
+    func owner(channel: String, value: String, hash: UInt64) -> Int64? {
+        if case .pending(let member) = holder(channel: channel, value: value, hash: hash) { return member }
+        return nil
+    }
+
+    /// Notes an identity the import wrote to the store itself (``holder(channel:value:hash:)`` answers `.written`).
+    mutating func noteWritten(channel: String, value: String, hash: UInt64) {
+        guard holder(channel: channel, value: value, hash: hash) == .absent else { return }
+        append(channel: channel, value: value, member: 0, hash: hash)
+    }
+
     /// Holds an identity for `member` (one neither stored nor pending).
-    func add(channel: String, value: String, member: Int64, hash: UInt64) {
+    mutating func add(channel: String, value: String, member: Int64, hash: UInt64) {
+        let row = append(channel: channel, value: value, member: member, hash: hash)
+        previous[Int(row)] = newest(of: member)
+        setNewest(row, of: member)
+        count += 1
+    }
+
+    @discardableResult
+    private mutating func append(channel: String, value: String, member: Int64, hash: UInt64) -> Int32 {
         if (values.count + 1) * 2 > slots.count { grow() }
         let row = Int32(values.count)
         values.append(value)
         channelOf.append(index(of: channel))
         members.append(member)
-        previous.append(newest(of: member))
-        setNewest(row, of: member)
+        previous.append(-1)
         place(hash >> 32, row: row)
-        count += 1
+        return row
     }
 
     /// How many values of `channel` are pending for `member`.
@@ -81,7 +114,7 @@ final class PendingIdentities {
     }
 
     /// Removes `member`'s pending rows (the caller writes them) and returns them as (channel, value).
-    func take(_ member: Int64) -> [(channel: String, value: String)] {
+    mutating func take(_ member: Int64) -> [(channel: String, value: String)] {
         var row = newest(of: member)
         guard row >= 0 else { return [] }
         setNewest(-1, of: member)
@@ -142,7 +175,7 @@ final class PendingIdentities {
         return newestOfOthers[member] ?? -1
     }
 
-    private func setNewest(_ row: Int32, of member: Int64) {
+    private mutating func setNewest(_ row: Int32, of member: Int64) {
         let index = member - firstNew
         // The import's members get consecutive row ids; any other member is kept in the dictionary.
         guard index >= 0, index < newestOfNew.count + 4_096 else {
@@ -156,7 +189,7 @@ final class PendingIdentities {
         newestOfNew[Int(index)] = row
     }
 
-    private func index(of channel: String) -> UInt32 {
+    private mutating func index(of channel: String) -> UInt32 {
         // An import names a few channels; a hostile one may name many.
         if channels.count <= 16, let index = channels.firstIndex(of: channel) { return UInt32(index) }
         if let index = channelIndex[channel] { return index }
@@ -166,14 +199,14 @@ final class PendingIdentities {
         return index
     }
 
-    private func place(_ tag: UInt64, row: Int32) {
+    private mutating func place(_ tag: UInt64, row: Int32) {
         let mask = slots.count - 1
         var slot = Self.position(tag) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = tag << 32 | UInt64(row + 1)
     }
 
-    private func grow() {
+    private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: old.count * 2)
         for entry in old where entry != 0 {
