@@ -35,9 +35,31 @@ extension IngestWriter {
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM identities LIMIT ?)", arguments: [pending.count]) ?? 0
         let index = stored < pending.count ? try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'identities_member'") : nil
         if index != nil { try db.execute(sql: "DROP INDEX identities_member") }
-        for row in pending.sortedRows() {
-            let row = Int(row)
-            try statements.insertIdentity.executeIdentity(pending.channel(ofRow: row), pending.values[row], member: pending.members[row])
+        // Many rows a statement: one statement per row costs more in starting it than in the insert.
+        let perStatement = 100
+        let many = try RawStatement(db.makeStatement(
+            sql: "INSERT INTO identities(channel, external_id, member_id) VALUES " + Array(repeating: "(?, ?, ?)", count: perStatement).joined(separator: ", ")))
+        let sorted = pending.sortedRows()
+        var start = 0
+        while start < sorted.count {
+            let end = min(start + perStatement, sorted.count)
+            if end - start == perStatement {
+                many.reset()
+                for (offset, row) in sorted[start..<end].enumerated() {
+                    let row = Int(row)
+                    let first = Int32(3 * offset)
+                    many.bind(first + 1, pending.channel(ofRow: row))
+                    many.bind(first + 2, pending.values[row])
+                    many.bind(first + 3, pending.members[row])
+                }
+                try many.executeDirectly()
+            } else {
+                for row in sorted[start..<end] {
+                    let row = Int(row)
+                    try statements.insertIdentity.executeIdentity(pending.channel(ofRow: row), pending.values[row], member: pending.members[row])
+                }
+            }
+            start = end
         }
         if let index { try db.execute(sql: index) }
     }
