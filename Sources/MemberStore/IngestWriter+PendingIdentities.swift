@@ -21,11 +21,11 @@ extension IngestWriter {
         for row in rows { try statements.insertIdentity.executeIdentity(row.channel, row.value, member: id) }
     }
 
-    /// Writes every pending identity row, sorted by primary key; when they
-    /// are at least as many as the rows stored, the `identities_member`
-    /// index is dropped first and built again after (one sort instead of a
-    /// random insert per row; in this transaction, so an error, a rollback
-    /// or kill -9 leaves it as it was).
+    /// Writes every pending identity row, sorted by primary key, many to a
+    /// statement; when they outnumber the rows stored, the
+    /// `identities_member` index is dropped first and built again after
+    /// (one sort instead of a random insert per row; in this transaction,
+    /// so an error, a rollback or kill -9 leaves it as it was).
     func writePendingIdentities() throws {
         guard let pending = pendingIdentities else { return }
         // The filter holds only what was stored before: from now on the store is asked.
