@@ -71,7 +71,12 @@ public struct IdentityMerger {
         }
         try combineAttributes(survivor: survivor, absorbed: absorbed, policy: attributes)
         try db.cachedStatement(sql: "UPDATE members SET merged_into = ? WHERE id = ?").execute(arguments: [survivor, absorbed])
-        try keepingSnapshotsCurrent(survivor, absorbed) { try moveTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed) }
+        // Members without live tags (such as two an import just created) have none to save or move.
+        let tagged = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM member_tags WHERE member_id IN (?, ?))"), arguments: [survivor, absorbed]) ?? true
+        if tagged {
+            try keepingSnapshotsCurrent(survivor, absorbed) { try moveTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed) }
+        }
         return mergeID
     }
 

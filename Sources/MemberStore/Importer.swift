@@ -58,7 +58,12 @@ public struct Importer: Sendable {
                 let writer = try IngestWriter(db: db)
                 writer.policy = options.identityPolicy
                 try writer.deferChangeLog()
-                if options.identityPolicy != nil { try writer.useIdentityFilter(expectedNew: Int(totalBytes / 24)) }
+                if options.identityPolicy != nil {
+                    // About one identity per 48 bytes of input (a record of two or three in some 100 bytes).
+                    try writer.deferIdentities(expected: Int(totalBytes / 48))
+                    // The identities stored before; those the import writes are known to it.
+                    try writer.useIdentityFilter()
+                }
                 let session = try ImportSession(
                     file: file, options: options, writer: writer, totalBytes: totalBytes, start: start, progress: progress)
                 do {
@@ -68,6 +73,7 @@ public struct Importer: Sendable {
                     pipe.waitForProducer()
                     throw error
                 }
+                try writer.writePendingIdentities()
                 try writer.writeDeferredChangeLog()
                 try pause.restore(db)
                 try indexes.restore(db)

@@ -80,12 +80,16 @@ extension IngestWriter {
     /// Writes identity `value` of `channel` for member `member` with `statement`
     /// (an insert or an upsert of `identities`), and counts it.
     func store(_ channel: String, _ value: String, of member: Int64, with statement: RawStatement, hash: UInt64? = nil) throws {
-        statement.reset()
-        statement.bind(1, channel)
-        statement.bind(2, value)
-        statement.bind(3, member)
-        try statement.executeDirectly()
-        if identityFilter != nil { noteIdentity(hash ?? Self.identityHash(channel, value)) }
+        // An upsert may move a pending identity: its holder's rows are written first.
+        if let pending = pendingIdentities, let holder = pending.owner(channel: channel, value: value, hash: hash ?? Self.identityHash(channel, value)) {
+            try writePending(of: holder)
+        }
+        try statement.executeIdentity(channel, value, member: member)
+        if pendingIdentities != nil {
+            pendingIdentities?.noteWritten(channel: channel, value: value, hash: hash ?? Self.identityHash(channel, value))
+        } else if identityFilter != nil {
+            noteIdentity(hash ?? Self.identityHash(channel, value))
+        }
         count { $0.identities += 1 }
     }
 
@@ -119,7 +123,12 @@ extension IngestWriter {
 
     /// The member holding an identity.
     func owner(_ identity: PreparedIdentities.Value) throws -> Int64? {
-        if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
+        // The import knows every identity it wrote; the filter holds those stored before it.
+        switch pendingIdentities?.holder(channel: identity.channel, value: identity.value, hash: identity.hash) {
+        case .pending(let member): return member
+        case .written: break
+        case .absent, nil: if let filter = identityFilter, !filter.mayContain(identity.hash) { return nil }
+        }
         let select = statements.selectIdentity
         select.reset()
         select.bind(1, identity.channel)
@@ -134,6 +143,9 @@ extension IngestWriter {
             try conflict(target, other, channel: "*", reason: "no identity rules are approved, so members are never merged")
             return target
         }
+        // The limits below and a merge read both members' identities in the store.
+        try writePending(of: target)
+        try writePending(of: other)
         let merger = IdentityMerger(db: db, now: now)
         let merges = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"), arguments: [target, other]) ?? 0
         if merges + 1 > policy.maxMerges {
@@ -196,7 +208,12 @@ extension IngestWriter {
                     continue
                 }
             }
-            try store(channel, identity.value, of: target, with: statements.insertIdentity, hash: identity.hash)
+            if pendingIdentities != nil {
+                pendingIdentities?.add(channel: channel, value: identity.value, member: target, hash: identity.hash)
+                count { $0.identities += 1 }
+            } else {
+                try store(channel, identity.value, of: target, with: statements.insertIdentity, hash: identity.hash)
+            }
         }
     }
 
@@ -206,7 +223,7 @@ extension IngestWriter {
         count.reset()
         count.bind(1, id)
         count.bind(2, channel)
-        return Int(try count.fetchPair()?.0 ?? 0)
+        return Int(try count.fetchPair()?.0 ?? 0) + (pendingIdentities?.count(of: id, channel: channel) ?? 0)
     }
 
     /// Reports a conflict (the first ``conflictReportLimit``) and, with `hold`, records the pair as a candidate.

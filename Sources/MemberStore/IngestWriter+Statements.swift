@@ -64,4 +64,13 @@ extension RawStatement {
         bind(first + 4, member.birthday)
         bind(first + 5, member.level)
     }
+
+    /// Binds one identity row (channel, value, member) and runs the statement.
+    func executeIdentity(_ channel: String, _ value: String, member: Int64) throws {
+        reset()
+        bind(1, channel)
+        bind(2, value)
+        bind(3, member)
+        try executeDirectly()
+    }
 }

@@ -32,6 +32,8 @@ public final class IngestWriter {
     var deferredChanges: DeferredChanges?
     /// Every identity the store may hold (see ``useIdentityFilter(maxStored:expectedNew:)``), or `nil`: ask the store.
     var identityFilter: IdentityFilter?
+    /// Identity rows attached but not yet written (see ``deferIdentities(expected:)``), or `nil`: written at once.
+    var pendingIdentities: PendingIdentities?
     private var memberIDs: [String: Int64] = [:]
     /// The most recent member, since exports are often grouped by member.
     private var lastMember: (externalID: String, id: Int64)?

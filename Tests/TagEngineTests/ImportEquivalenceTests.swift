@@ -99,16 +99,9 @@ struct ImportEquivalenceTests {
             let imported = try batch.store.importFile(file.path, kind: kind, options: options)
             summed += imported.counts
             batchConflicts += imported.conflicts
-            for record in try Self.records(file, kind: kind) {
-                let (written, reported) = try single.pool.write { db in
-                    let writer = try IngestWriter(db: db)
-                    writer.policy = policy
-                    try writer.write(record)
-                    return (writer.counts, writer.conflicts)
-                }
-                counts += written
-                conflicts += reported
-            }
+            let (written, reported) = try Self.writeOneByOne(Self.records(file, kind: kind), into: single, policy: policy)
+            counts += written
+            conflicts += reported
             // The members each phase logged as changed are compared too, then forgotten.
             try Self.expectSame(try Self.snapshot(batch), try Self.snapshot(single))
             for store in [batch, single] { try store.pool.write { db in try db.execute(sql: "DELETE FROM change_log") } }
@@ -118,6 +111,77 @@ struct ImportEquivalenceTests {
         #expect(summed.blockedIdentities > 0)
         #expect(summed == counts)
         #expect(batchConflicts.map(\.description) == conflicts.map(\.description))
+    }
+
+    /// Writes `records` one by one into `store`, each in its own transaction; returns what the writers counted and reported.
+    @discardableResult
+    static func writeOneByOne(_ records: [IngestRecord], into store: TestStore, policy: IdentityPolicy) throws -> (IngestCounts, [IdentityConflict]) {
+        var counts = IngestCounts()
+        var conflicts: [IdentityConflict] = []
+        for record in records {
+            let (written, reported) = try store.pool.write { db in
+                let writer = try IngestWriter(db: db)
+                writer.policy = policy
+                try writer.write(record)
+                return (writer.counts, writer.conflicts)
+            }
+            counts += written
+            conflicts += reported
+        }
+        return (counts, conflicts)
+    }
+
+    /// The import holds new identity rows in memory and writes them at the end:
+    /// its look-ups (by value, the limits, a merge with a member stored before)
+    /// must see them and the rows stored before alike.
+    @Test func aBatchImportIntoAStoreHoldingIdentitiesEqualsRecordByRecordIngest() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tagd-equivalence-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try IdentityPeople(people: 1_500, asOf: TestStore.asOf).write(into: folder)
+        var policy = try Self.shippedPolicy()
+        policy.version = "v-test"
+        let lines = try String(contentsOf: folder.appendingPathComponent("accounts.ndjson"), encoding: .utf8).split(separator: "\n")
+        // Two accounts in three are stored first (in both stores, one by one); the import brings the third.
+        let stored = lines.indices.filter { $0 % 3 != 0 }.map { lines[$0] } + [#"{"identities":{"phone":"13733330001"},"registered_at":1500000000}"#]
+        let imported = lines.indices.filter { $0 % 3 == 0 }.map { lines[$0] } + [
+            // A new member's pending phone counts against the limit: the second phone is refused.
+            #"{"identities":{"phone":"137 2222 0001","email":"p1@x.cn"}}"#,
+            #"{"identities":{"email":"p1@x.cn","phone":"13722220002"}}"#,
+            // Two new members, each with a pending phone, linked: held as a candidate.
+            #"{"identities":{"phone":"13722220002","taobao":"tb-p1"}}"#,
+            #"{"identities":{"taobao":"tb-p1","email":"p1@x.cn"}}"#,
+            // A new member merged into one stored before: its pending rows move with their origin.
+            #"{"identities":{"email":"e1@x.cn","wechat_unionid":"u-e1"}}"#,
+            #"{"identities":{"email":"e1@x.cn","phone":"137 3333 0001"}}"#,
+            #"{"identities":{"wechat_unionid":"u-e1","taobao":"tb-e1"}}"#,
+            // A channel that is not a merge key, pending for another member.
+            #"{"identities":{"loyalty":"L9","phone":"13744440001"}}"#,
+            #"{"identities":{"loyalty":"L9","phone":"13744440002"}}"#,
+        ]
+        let first = folder.appendingPathComponent("first.ndjson")
+        let second = folder.appendingPathComponent("second.ndjson")
+        try (stored.joined(separator: "\n") + "\n").write(to: first, atomically: true, encoding: .utf8)
+        try (imported.joined(separator: "\n") + "\n").write(to: second, atomically: true, encoding: .utf8)
+
+        let batch = try TestStore()
+        let single = try TestStore()
+        for store in [batch, single] { try Self.writeOneByOne(Self.records(first, kind: .members), into: store, policy: policy) }
+        var options = ImportOptions()
+        options.identityPolicy = policy
+        let summary = try batch.store.importFile(second.path, kind: .members, options: options)
+        let (counts, conflicts) = try Self.writeOneByOne(Self.records(second, kind: .members), into: single, policy: policy)
+        try Self.expectSame(try Self.snapshot(batch), try Self.snapshot(single))
+        #expect(summary.counts == counts)
+        #expect(summary.conflicts.map(\.description) == conflicts.map(\.description))
+        #expect(summary.counts.merges > 5)
+        #expect(summary.conflicts.contains { $0.description.contains("already holds 1 phone") })
+        // More identities were stored than the import added: the member index was kept, and it is whole.
+        let (indexed, all, integrity) = try batch.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM identities INDEXED BY identities_member WHERE member_id > 0"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM identities NOT INDEXED"),
+             try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+        }
+        #expect(indexed == all && integrity == "ok")
     }
 
     static func expectSame(_ actual: [String], _ expected: [String]) throws {

@@ -376,4 +376,52 @@ struct CLITests {
         #expect(done.members == rows && done.indexes == indexes && done.integrity == "ok", "\(done)")
         #expect(done.inRegion == rows / 30 + (7 < rows % 30 ? 1 : 0))
     }
+
+    @Test func aResolvedImportKilledMidwayKeepsTheIdentityIndexAndStoresNothing() throws {
+        #expect(try tagd("init").status == 0)
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("rules/identity.lua")
+        try write("rules/identity.lua", String(contentsOf: shipped, encoding: .utf8))
+        #expect(try tagd("user", "add", "root", "--role", "admin").status == 0)
+        #expect(try tagd("setting", "four_eyes", "off").status == 0)
+        #expect(try tagd("approve", "identity").status == 0)
+        // Accounts named only by identities; every fifth names the member before by its phone.
+        let rows = 150_000
+        let accounts = (0..<rows).map { i in
+            #"{"identities":{"phone":"139\#(String(format: "%08d", i % 5 == 4 ? i - 1 : i))","email":"u\#(i)@x.cn"}}"#
+        }
+        try write("accounts.ndjson", accounts.joined(separator: "\n") + "\n")
+        let store = dir.appendingPathComponent("store.sqlite").path
+        // The import writes the new identity rows at the end, the member index dropped and built again in its transaction.
+        func state() throws -> (members: Int, identities: Int, indexes: [String], integrity: String, indexed: Int) {
+            let db = try DatabaseQueue(path: store)
+            defer { try? db.close() }
+            return try db.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM members WHERE merged_into IS NULL") ?? -1,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM identities NOT INDEXED") ?? -1,
+                 try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'identities' AND sql IS NOT NULL ORDER BY name"),
+                 try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "",
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM identities INDEXED BY identities_member WHERE member_id > 0") ?? -1)
+            }
+        }
+        let indexes = try state().indexes
+        #expect(indexes.contains { $0.contains("identities_member") }, "\(indexes)")
+        let members = rows - rows / 5
+        let identities = 2 * rows - rows / 5
+        for delay in [0.3, 1.0, 2.5] {
+            try killed(["import", "members", "accounts.ndjson"], after: delay)
+            let after = try state()
+            #expect(after.indexes == indexes && after.integrity == "ok")
+            // Nothing of the file, or (a very fast import) all of it.
+            let nothing = after.members == 0 && after.identities == 0
+            let all = after.members == members && after.identities == identities
+            #expect(nothing || all, "\(after)")
+            if after.members == members { return }
+        }
+        #expect(try tagd("import", "members", "accounts.ndjson").status == 0)
+        let done = try state()
+        #expect(done.members == members && done.identities == identities, "\(done)")
+        #expect(done.indexes == indexes && done.integrity == "ok", "\(done)")
+        #expect(done.indexed == identities)
+    }
 }
