@@ -80,15 +80,16 @@ extension IngestWriter {
     /// Writes identity `value` of `channel` for member `member` with `statement`
     /// (an insert or an upsert of `identities`), and counts it.
     func store(_ channel: String, _ value: String, of member: Int64, with statement: RawStatement, hash: UInt64? = nil) throws {
+        // Hashed once, and only for the import's table or filter.
+        let tracked = pendingIdentities != nil || identityFilter != nil
+        let hash = tracked ? hash ?? Self.identityHash(channel, value) : 0
         // An upsert may move a pending identity: its holder's rows are written first.
-        if let pending = pendingIdentities, let holder = pending.owner(channel: channel, value: value, hash: hash ?? Self.identityHash(channel, value)) {
-            try writePending(of: holder)
-        }
+        if let holder = pendingIdentities?.owner(channel: channel, value: value, hash: hash) { try writePending(of: holder) }
         try statement.executeIdentity(channel, value, member: member)
         if pendingIdentities != nil {
-            pendingIdentities?.noteWritten(channel: channel, value: value, hash: hash ?? Self.identityHash(channel, value))
+            pendingIdentities?.noteWritten(channel: channel, value: value, hash: hash)
         } else if identityFilter != nil {
-            noteIdentity(hash ?? Self.identityHash(channel, value))
+            noteIdentity(hash)
         }
         count { $0.identities += 1 }
     }

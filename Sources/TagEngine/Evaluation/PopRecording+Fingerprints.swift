@@ -22,32 +22,22 @@ extension PopRecording {
     /// Fingerprints from ``encodedFingerprints``; `nil` when `data` is not
     /// such an encoding (the questions are then all asked again).
     static func fingerprints(from data: Data) -> [Key: [Double]]? {
-        let bytes = [UInt8](data)
-        var offset = 0
-        func int() -> Int64? {
-            guard offset + 8 <= bytes.count else { return nil }
-            var value: Int64 = 0
-            for i in 0..<8 { value |= Int64(bytes[offset + i]) << (8 * i) }
-            offset += 8
-            return value
+        var reader = ByteReader(bytes: [UInt8](data))
+        func count() throws -> Int {
+            let n = try reader.int64()
+            guard n >= 0, n <= Int64(data.count) else { throw SnapshotCoding.Corrupt() }
+            return Int(n)
         }
-        func count() -> Int? { int().flatMap { $0 >= 0 && $0 <= Int64(bytes.count) ? Int($0) : nil } }
-        guard let keys = count() else { return nil }
-        var result: [Key: [Double]] = [:]
-        for _ in 0..<keys {
-            guard let raw = int(), let question = PopQuestion(rawValue: UInt8(clamping: raw)), let length = count(),
-                offset + length <= bytes.count
-            else { return nil }
-            let feature = String(decoding: bytes[offset..<offset + length], as: UTF8.self)
-            offset += length
-            guard let parameter = int(), let n = count() else { return nil }
-            var numbers: [Double] = []
-            for _ in 0..<n {
-                guard let bits = int() else { return nil }
-                numbers.append(Double(bitPattern: UInt64(bitPattern: bits)))
+        return try? {
+            var result: [Key: [Double]] = [:]
+            for _ in 0..<(try count()) {
+                guard let question = PopQuestion(rawValue: UInt8(clamping: try reader.int64())) else { throw SnapshotCoding.Corrupt() }
+                let feature = String(decoding: try reader.take(try count()), as: UTF8.self)
+                let parameter = try reader.double()
+                result[Key(question: question, feature: feature, parameter: parameter)] = try (0..<(try count())).map { _ in try reader.double() }
             }
-            result[Key(question: question, feature: feature, parameter: Double(bitPattern: UInt64(bitPattern: parameter)))] = numbers
-        }
-        return offset == bytes.count ? result : nil
+            guard reader.isAtEnd else { throw SnapshotCoding.Corrupt() }
+            return result
+        }()
     }
 }

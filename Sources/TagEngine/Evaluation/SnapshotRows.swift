@@ -78,7 +78,7 @@ enum SnapshotRows {
         let table = FeatureTable(memberIDs: decoded.ids, columns: [:])
         for row in rows {
             guard let index = table.index(of: row.member) else { throw SnapshotCoding.Corrupt() }
-            var reader = Reader(bytes: row.data)
+            var reader = ByteReader(bytes: row.data)
             for c in names.indices {
                 guard try reader.byte() == (isText[c] ? 1 : 0) else { throw SnapshotCoding.Corrupt() }
                 if isText[c] {
@@ -172,46 +172,5 @@ enum SnapshotRows {
     /// Drops every row of tag `tagID` (a new base was written).
     static func clear(tagID: Int64, in db: Database) throws {
         try db.execute(sql: "DELETE FROM feature_snapshot_rows WHERE tag_id = ?", arguments: [tagID])
-    }
-
-    /// Reads a row's fields in order; any overrun is ``SnapshotCoding/Corrupt``.
-    private struct Reader {
-        let bytes: [UInt8]
-        var offset = 0
-
-        var isAtEnd: Bool { offset == bytes.count }
-
-        mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            try check(n)
-            defer { offset += n }
-            return bytes[offset..<offset + n]
-        }
-
-        private func check(_ n: Int) throws {
-            guard n >= 0, n <= bytes.count - offset else { throw SnapshotCoding.Corrupt() }
-        }
-
-        /// The fixed-size value at the offset, read in place (no slice).
-        private mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-            try check(MemoryLayout<T>.size)
-            defer { offset += MemoryLayout<T>.size }
-            return T(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
-        }
-
-        mutating func byte() throws -> UInt8 { try load(UInt8.self) }
-
-        mutating func int32() throws -> Int32 { try load(Int32.self) }
-
-        mutating func double() throws -> Double { Double(bitPattern: try load(UInt64.self)) }
-
-        mutating func optionalString() throws -> String? {
-            let length = try int32()
-            return length < 0 ? nil : String(decoding: try take(Int(length)), as: UTF8.self)
-        }
-
-        mutating func string() throws -> String {
-            guard let s = try optionalString() else { throw SnapshotCoding.Corrupt() }
-            return s
-        }
     }
 }

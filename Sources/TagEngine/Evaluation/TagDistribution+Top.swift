@@ -2,11 +2,14 @@ import GRDB
 
 extension TagDistribution.Top {
     /// The ``TagDistribution/keptTop`` most held of `counts`, and the most any other holds.
-    init(keeping counts: [String: Int]) {
-        let ordered = counts.filter { $0.value > 0 }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+    init(keeping counts: [String: Int]) { self.init(ordered: TagDistribution.ordered(counts)) }
+
+    /// ``init(keeping:)`` from counts already most held first.
+    private init(ordered: [(key: String, value: Int)]) {
+        let keep = TagDistribution.keptTop
         self.init(
-            counts: Dictionary(uniqueKeysWithValues: ordered.prefix(TagDistribution.keptTop).map { ($0.key, $0.value) }),
-            ceiling: ordered.count > TagDistribution.keptTop ? ordered[TagDistribution.keptTop].value : 0)
+            counts: Dictionary(uniqueKeysWithValues: ordered.prefix(keep).map { ($0.key, $0.value) }),
+            ceiling: ordered.count > keep ? ordered[keep].value : 0)
     }
 
     /// These counts after a run changed them by `delta` (value: members
@@ -27,14 +30,11 @@ extension TagDistribution.Top {
                 exact[value] = try Int.fetchOne(statement, arguments: [tagID, value]) ?? 0
             }
         }
-        let ordered = exact.filter { $0.value > 0 }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let ordered = TagDistribution.ordered(exact)
+        var next = Self(ordered: ordered)
         // Values not kept, nor changed, hold at most the old ceiling.
-        let kept = ordered.prefix(TagDistribution.keptTop)
-        let ceiling = Swift.max(ceiling, ordered.count > TagDistribution.keptTop ? ordered[TagDistribution.keptTop].value : 0)
-        guard ordered.count >= limit, ordered[limit - 1].value > ceiling else { return nil }
-        return (
-            Self(counts: Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) }), ceiling: ceiling),
-            ordered.prefix(limit).map { RunReport.ValueCount(value: $0.key, count: $0.value) }
-        )
+        next.ceiling = Swift.max(next.ceiling, ceiling)
+        guard ordered.count >= limit, ordered[limit - 1].value > next.ceiling else { return nil }
+        return (next, ordered.prefix(limit).map { RunReport.ValueCount(value: $0.key, count: $0.value) })
     }
 }

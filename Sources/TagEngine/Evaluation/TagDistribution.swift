@@ -106,7 +106,11 @@ enum TagDistribution {
 
     /// The `limit` most held values, most first (ties: by value).
     static func top(_ counts: [String: Int], limit: Int = 5) -> [RunReport.ValueCount] {
+        ordered(counts).prefix(limit).map { RunReport.ValueCount(value: $0.key, count: $0.value) }
+    }
+
+    /// The values held by anyone, most held first (ties: by value).
+    static func ordered(_ counts: [String: Int]) -> [(key: String, value: Int)] {
         counts.filter { $0.value > 0 }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(limit).map { RunReport.ValueCount(value: $0.key, count: $0.value) }
     }
 }

@@ -284,7 +284,8 @@ public struct TagRunner: Sendable {
         } else {
             try snapshot.save(in: db)
         }
-        let top: [RunReport.ValueCount]
+        // The top values from what is kept and this run's changes, else from a count of the live values.
+        var top: [RunReport.ValueCount]?
         switch (incremental, kept) {
         case (false, _):
             try TagDistribution.save(t.distribution, live: covered, tagID: tagID, in: db)
@@ -297,12 +298,11 @@ public struct TagRunner: Sendable {
             if let (updated, values) = try kept.updated(by: t.delta, tagID: tagID, in: db) {
                 try TagDistribution.save(.top(updated), live: covered, tagID: tagID, in: db)
                 top = values
-            } else {
-                let counts = try TagDistribution.count(tagID: tagID, in: db)
-                try TagDistribution.save(counts, live: covered, tagID: tagID, in: db)
-                top = TagDistribution.top(counts)
             }
         case (true, .none):
+            break
+        }
+        if top == nil {
             let counts = try TagDistribution.count(tagID: tagID, in: db)
             try TagDistribution.save(counts, live: covered, tagID: tagID, in: db)
             top = TagDistribution.top(counts)
@@ -322,7 +322,7 @@ public struct TagRunner: Sendable {
             ])
         return RunReport(
             tag: rule.name, runID: runID, status: "succeeded", members: values.pass.members, covered: covered, gained: t.gained,
-            lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started), topValues: top, error: nil,
+            lost: t.lost, changed: t.changed, seconds: finished.timeIntervalSince(started), topValues: top ?? [], error: nil,
             kind: kind, evaluated: indexes.count, reasons: reasons)
     }
 
@@ -381,4 +381,3 @@ public struct TagRunner: Sendable {
             seconds: finished.timeIntervalSince(started), topValues: [], error: error)
     }
 }
-
