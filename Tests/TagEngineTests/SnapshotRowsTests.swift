@@ -182,6 +182,24 @@ struct SnapshotRowsTests {
         #expect(try store.pool.read { db in try even.updated(by: [:], tagID: 0, in: db) } == nil)
     }
 
+    /// What a tag keeps about its values is data in the store: damaged, it
+    /// makes the run count again (or run in full), never report wrong values.
+    @Test func aDamagedKeptDistributionIsCountedAgain() throws {
+        let store = try Self.store(members: 60)
+        _ = try store.run()
+        // A wrong live count: the snapshot no longer matches, so the run is a full one.
+        try store.pool.write { db in try db.execute(sql: "UPDATE tag_distributions SET live = live + 7") }
+        _ = try store.store.ingest(orders: [OrderInput(member: "m3", ts: TestStore.ago(0.5), amount: 5, category: "toys")])
+        #expect(try store.run().first?.kind == "full")
+        #expect(try store.run().first?.kind == "incremental")
+        // Unreadable counts: the top values are counted from the live values.
+        try store.pool.write { db in try db.execute(sql: "UPDATE tag_distributions SET counts = 'not json', top = '{'") }
+        _ = try store.store.ingest(orders: [OrderInput(member: "m4", ts: TestStore.ago(0.5), amount: 9, category: "toys")])
+        let report = try #require(try store.run().first)
+        #expect(report.kind == "incremental")
+        #expect(report.topValues == (try Self.topValues(store, tag: "spend")))
+    }
+
     /// The 5 most held live values of `tag`, counted in SQL.
     static func topValues(_ store: TestStore, tag: String) throws -> [RunReport.ValueCount] {
         try store.pool.read { db in
