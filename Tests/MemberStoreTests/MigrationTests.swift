@@ -36,6 +36,11 @@ import Testing
         #expect(!indexes.contains("orders_ts") && !indexes.contains("events_ts"))
         // v11: a member's history is found tag by tag.
         #expect(indexes.contains("tag_history_tag_member") && !indexes.contains("tag_history_member"))
+        // v13: a member's orders carry `paid` and `amount` in their index.
+        let covered: [String] = try test.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info('orders_member_ts') ORDER BY seqno")
+        }
+        #expect(covered == ["member_id", "ts", "paid", "amount"])
     }
 
     @Test func reopeningIsIdempotent() throws {

@@ -141,6 +141,8 @@ import Testing
         }
         var recording = try #require(recorder.recording(count: 10, previous: nil, previousIndex: { $0 }))
         #expect(try recording.moved(stats: stats, count: 10, changed: [], previousIndex: { $0 }) == [7])
+        #expect(try recording.moved(stats: stats, count: 10, changed: [], previousIndex: { _ in nil }, aligned: true) == [7])
+        #expect(try recording.moved(stats: stats, count: 10, changed: [7], previousIndex: { $0 }, aligned: true) == [])
         recording.fingerprints = try stats.fingerprints(of: recording.keys, derived: .init())
         #expect(recording.fingerprints[key] != nil)
         #expect(try recording.moved(stats: stats, count: 10, changed: [], previousIndex: { $0 }) == [])

@@ -101,6 +101,34 @@ struct PopulationStatsTests {
         }
     }
 
+    /// The one-pass sampled selection equals a sort, or declines (never a wrong value).
+    @Test func sampledSelectionEqualsASort() throws {
+        var random = Random(state: 3_141_592_653_589_793_238)
+        var declined = 0
+        for round in 0..<60 {
+            let count = random.int(1...30_000)
+            var values = (0..<count).map { _ in Double(random.int(0...(round % 3 == 0 ? 4 : 1_000_000))) / 8 }
+            if round % 4 == 1 { values.sort() }
+            if round % 4 == 2 { values.sort(by: >) }
+            if round % 10 == 9 { values = values.map { _ in 7 } }
+            let sorted = values.sorted()
+            let targets = Array(Set((0..<random.int(1...9)).map { _ in random.int(0...(count - 1)) })).sorted()
+            let sampleSize = round % 5 == 0 ? 16 : 1_024
+            guard let found = values.withUnsafeBufferPointer({ PopulationStats.sampleSelect($0, targets: targets, sampleSize: sampleSize) })
+            else { declined += 1; continue }
+            #expect(found == targets.map { sorted[$0] }, "round \(round), \(count) values")
+        }
+        #expect(declined < 10)
+        // A NaN makes it decline.
+        let withNaN: [Double] = [1, .nan, 3]
+        #expect(withNaN.withUnsafeBufferPointer { PopulationStats.sampleSelect($0, targets: [1], sampleSize: 2) } == nil)
+        // Above the threshold, `orderStatistics` answers through it.
+        let large = (0..<(PopulationStats.sampledSelectionMinimum + 7)).map { _ in Double(random.int(0...5_000)) }
+        let positions = [0, 17, 50_000, large.count - 1]
+        let (stats, name) = try Self.stats(large)
+        #expect(try stats.orderStatistics(name, at: positions) == positions.map { large.sorted()[$0] })
+    }
+
     /// Quantiles and comparisons answered by selection equal those over the sorted values.
     @Test func quantilesBySelectionEqualTheSortedDefinition() throws {
         var random = Random(state: 6_364_136_223_846_793_005)

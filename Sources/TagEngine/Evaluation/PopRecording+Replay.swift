@@ -5,11 +5,13 @@ extension PopRecording {
     /// moved, so that everyone must be.
     ///
     /// `previousIndex` maps an index of `table` to the index of the same
-    /// member in the table this recording was made over.
+    /// member in the table this recording was made over; `aligned` says it
+    /// is the identity (no member joined or left), so it is not called.
     ///
     /// - Parameter derived: the rule's derived statistics over `stats`.
     func moved(
-        stats: PopulationStats, derived: DerivedStatistics = .init(), count: Int, changed: [Int], previousIndex: (Int) -> Int?
+        stats: PopulationStats, derived: DerivedStatistics = .init(), count: Int, changed: [Int], previousIndex: (Int) -> Int?,
+        aligned: Bool = false
     ) throws -> [Int]? {
         for constant in constants where try stats.answer(constant.arguments) != constant.answer { return nil }
         var isChanged = [Bool](repeating: false, count: count)
@@ -26,14 +28,24 @@ extension PopRecording {
         // Each question's statistic is looked up once, not once per member.
         let answering = try keys.map { try stats.answering($0.question, feature: $0.feature, parameter: $0.parameter, derived: derived) }
         var moved: [Int] = []
-        for index in 0..<count where !isChanged[index] {
-            guard let before = previousIndex(index), before < self.count else { continue }
-            for entry in entries(of: before) where !same[Int(keyIDs[entry])] {
-                let now = answering[Int(keyIDs[entry])](values[entry]) ?? .nan
-                let was = answers[entry]
-                if now != was && !(now.isNaN && was.isNaN) {
-                    moved.append(index)
-                    break
+        offsets.withUnsafeBufferPointer { offsets in
+            keyIDs.withUnsafeBufferPointer { keyIDs in
+                values.withUnsafeBufferPointer { values in
+                    answers.withUnsafeBufferPointer { answers in
+                        for index in 0..<count where !isChanged[index] {
+                            guard let before = aligned ? index : previousIndex(index), before < self.count else { continue }
+                            for entry in Int(offsets[before])..<Int(offsets[before + 1]) {
+                                let key = Int(keyIDs[entry])
+                                guard !same[key] else { continue }
+                                let now = answering[key].answer(values[entry]) ?? .nan
+                                let was = answers[entry]
+                                if now != was && !(now.isNaN && was.isNaN) {
+                                    moved.append(index)
+                                    break
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

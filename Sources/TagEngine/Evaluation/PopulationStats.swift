@@ -15,7 +15,7 @@ final class PopulationStats: @unchecked Sendable {
     var selectedCache: [String: [Int: Double]] = [:]
     private var summaryCache: [String: Summary] = [:]
     /// ``answering(_:feature:parameter:derived:)`` by question, so a question asked of every member is prepared once.
-    private var answerCache: [PopRecording.Key: (Double) -> Double?] = [:]
+    private var answerCache: [PopRecording.Key: PopAnswerer] = [:]
     let lock = NSLock()
 
     /// What the constant statistics need of a feature, in one pass (no sort).
@@ -145,12 +145,12 @@ final class PopulationStats: @unchecked Sendable {
         _ question: PopQuestion, feature name: String, value: Double, parameter: Double, derived: DerivedStatistics = .init()
     ) throws -> Double? {
         // Derived statistics differ between callers; the others are the same for the whole population.
-        guard parameter > -2 else { return try answering(question, feature: name, parameter: parameter, derived: derived)(value) }
+        guard parameter > -2 else { return try answering(question, feature: name, parameter: parameter, derived: derived).answer(value) }
         let key = PopRecording.Key(question: question, feature: name, parameter: parameter)
-        if let known = lock.withLock({ answerCache[key] }) { return known(value) }
+        if let known = lock.withLock({ answerCache[key] }) { return known.answer(value) }
         let made = try answering(question, feature: name, parameter: parameter)
         lock.withLock { answerCache[key] = made }
-        return made(value)
+        return made.answer(value)
     }
 
     /// ``answer(_:feature:value:parameter:derived:)`` for any value: the
@@ -158,38 +158,26 @@ final class PopulationStats: @unchecked Sendable {
     /// replay) costs a comparison or a binary search each.
     func answering(
         _ question: PopQuestion, feature name: String, parameter: Double, derived: DerivedStatistics = .init()
-    ) throws -> (Double) -> Double? {
+    ) throws -> PopAnswerer {
         switch question {
         case .ntile:
             let count = try summary(name).count
-            guard count > 0, parameter >= 1 else { return { _ in nil } }
+            guard count > 0, parameter >= 1 else { return .none }
             guard let bounds = try tileBoundaries(name, count: count, tiles: parameter) else {
                 let values = try sorted(name)
                 let tile = Self.tile(count: count, tiles: parameter)
-                return { value in tile(Self.partition(values) { $0 < value }) }
+                return .search { value in tile(Self.partition(values) { $0 < value }) }
             }
-            return { value in
-                var result = 1.0
-                for bound in bounds {
-                    guard bound.map({ $0 < value }) ?? true else { break }
-                    result += 1
-                }
-                return result
-            }
+            return .tiles(bounds)
         case .rank, .percentile:
             let values = try sorted(name)
             let count = values.count
-            if question == .rank { return { value in Double(count - Self.partition(values) { $0 <= value } + 1) } }
-            guard count > 0 else { return { _ in nil } }
-            return { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
+            if question == .rank { return .search { value in Double(count - Self.partition(values) { $0 <= value } + 1) } }
+            guard count > 0 else { return .none }
+            return .search { value in Double(Self.partition(values) { $0 <= value }) / Double(count) }
         case .above, .below, .atLeast, .atMost:
-            guard let threshold = try threshold(feature: name, parameter: parameter, derived: derived) else { return { _ in nil } }
-            switch question {
-            case .above: return { $0 > threshold ? 1 : 0 }
-            case .below: return { $0 < threshold ? 1 : 0 }
-            case .atLeast: return { $0 >= threshold ? 1 : 0 }
-            default: return { $0 <= threshold ? 1 : 0 }
-            }
+            guard let threshold = try threshold(feature: name, parameter: parameter, derived: derived) else { return .none }
+            return .compare(question, threshold)
         }
     }
 

@@ -109,7 +109,7 @@ extension TagRunner {
                 if let recording = pass.previous?.recording,
                     let moved = try recording.moved(
                         stats: stats, derived: try evaluator.derivedStatistics(stats), count: table.count, changed: changed,
-                        previousIndex: previousIndex)
+                        previousIndex: previousIndex, aligned: pass.previousIDs == nil)
                 {
                     only = (changed + moved).sorted()
                     reasons["pop answer moved"] = moved.count

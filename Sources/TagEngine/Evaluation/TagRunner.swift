@@ -109,6 +109,7 @@ public struct TagRunner: Sendable {
         let expectFull = try Self.expectFull(loaded, full: full, refit: refit, in: pool)
         ProcessMemory.prepare(for: expectFull.isEmpty ? .patching : .fullPass)
         let count = loaded.count
+        let fresh = FreshFeatures()
         let shared = SharedTable(features: features, expected: expectFull) { [pool] features in
             let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
             progress?(Progress(tag: "*", done: 0, total: count, phase: "evaluate"))  // the full feature pass is done
@@ -139,8 +140,8 @@ public struct TagRunner: Sendable {
                 outcomes.set(i, Result {
                     do {
                         let (report, stats) = try runOne(
-                            item, ticket: ticket, marks: marks, full: full, refit: refit, shared: shared, asOf: asOfSeconds,
-                            started: started, progress: progress, isCancelled: isCancelled)
+                            item, ticket: ticket, marks: marks, full: full, refit: refit, shared: shared, fresh: fresh,
+                            asOf: asOfSeconds, started: started, progress: progress, isCancelled: isCancelled)
                         // Statistics hold the rule's whole feature table: kept only for a caller that asked.
                         return (report, keepStats ? stats : nil)
                     } catch {
@@ -189,7 +190,8 @@ public struct TagRunner: Sendable {
     /// Plans, evaluates and writes one rule of a level (on a worker thread).
     private func runOne(
         _ item: LoadedRule, ticket: RunTicket, marks: (change: Int64, history: Int64), full: Bool, refit: Bool,
-        shared: SharedTable, asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
+        shared: SharedTable, fresh: FreshFeatures, asOf: Int64, started: Date, progress: (@Sendable (Progress) -> Void)?,
+        isCancelled: @escaping @Sendable () -> Bool
     ) throws -> (RunReport, PopulationStats?) {
         let rule = item.rule
         var fits: ModelFits?
@@ -207,7 +209,8 @@ public struct TagRunner: Sendable {
         let incremental = full || (refit && !rule.models.isEmpty) ? nil : try pool.read { db in
             try RulePass.incremental(
                 rule: rule, tagID: item.tag.id ?? 0, versionID: item.version.id ?? 0, asOf: asOf, marks: marks,
-                clockSensitive: !rule.models.isEmpty || readsClock, partial: !readsPop && !readsClock && keepsFit, in: db)
+                clockSensitive: !rule.models.isEmpty || readsClock, partial: !readsPop && !readsClock && keepsFit, fresh: fresh,
+                in: db)
         }
         var pass: RulePass
         if let incremental {

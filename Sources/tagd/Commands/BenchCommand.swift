@@ -10,7 +10,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark the shipped rules against hand-written SQL on a generated store (prints figures).")
 
-    @Argument(help: "`identity`: the ONE-ID benchmark (people with 1-4 channel accounts) instead.") var mode: String?
+    @Argument(help: """
+        `identity`: the ONE-ID benchmark (people with 1-4 channel accounts) instead; `rfm`: only the refresh of \
+        rfm_class and rfm_score after new orders for 1 % of the members, repeated on a store `tagd bench` made.
+        """) var mode: String?
+    @Option(help: "Rounds of `tagd bench rfm`.") var rounds = 3
     @Option(help: "People to generate for `tagd bench identity`.") var people = 1_000_000
     @Option(help: "Members to generate (about 10 events and 3 orders each).") var members = 1_000_000
     @Option(help: "The benchmark store (reused when it already has the requested members).")
@@ -20,14 +24,17 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The plugins directory.") var plugins = "plugins"
 
     func run() throws {
+        let asOf = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01: fixed, so reruns reuse the data
+        if mode == "rfm" {
+            return try RefreshBench(store: store, plugins: URL(fileURLWithPath: plugins), rounds: rounds, asOf: asOf).run()
+        }
         if let mode {
-            guard mode == "identity" else { throw CLIError("unknown bench mode '\(mode)': expected identity") }
+            guard mode == "identity" else { throw CLIError("unknown bench mode '\(mode)': expected identity or rfm") }
             return try IdentityBench(
                 people: people, directory: "tagd-bench-identity", rules: URL(fileURLWithPath: rules), plugins: URL(fileURLWithPath: plugins)
             ).run()
         }
         let memberStore = try MemberStore(path: store)
-        let asOf = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01: fixed, so reruns reuse the data
         if try memberStore.counts().members != members {
             memberStore.pool.releaseMemory()
             try memberStore.close()
