@@ -60,6 +60,13 @@ public struct RawStatement {
         sqlite3_bind_int64(handle, index, value ? 1 : 0)
     }
 
+    /// Binds bytes as a blob to parameter `index` (1-based); SQLite copies them.
+    public func bind(_ index: Int32, blob bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            _ = sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), RawStatement.transient)
+        }
+    }
+
     /// Runs the statement to completion through GRDB.
     public func execute() throws {
         try statement.execute()

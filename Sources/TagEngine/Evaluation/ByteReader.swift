@@ -25,6 +25,13 @@ struct ByteReader {
 
     mutating func byte() throws -> UInt8 { try load(UInt8.self) }
 
+    /// Whether the bytes at the offset are `prefix`; if so, they are read.
+    mutating func skip(_ prefix: [UInt8]) -> Bool {
+        guard prefix.count <= bytes.count - offset, bytes[offset..<offset + prefix.count].elementsEqual(prefix) else { return false }
+        offset += prefix.count
+        return true
+    }
+
     mutating func int32() throws -> Int32 { try load(Int32.self) }
 
     mutating func int64() throws -> Int64 { try load(Int64.self) }

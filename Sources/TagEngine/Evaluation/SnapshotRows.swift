@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MemberStore
 
 /// Per-member rows that correct a tag's stored snapshot, so that an
 /// incremental run writes what changed instead of the whole snapshot.
@@ -25,9 +26,11 @@ enum SnapshotRows {
     /// (numbers as 8 bytes, text as a length and UTF-8, -1 for none), the
     /// mask bit, and the member's recorded questions with their answers.
     static func encode(
-        index: Int, columns: [(name: String, column: FeatureColumn)], mask: [Bool]?, recording: PopRecording?
+        index: Int, columns: [(name: String, column: FeatureColumn)], mask: [Bool]?, recording: PopRecording?,
+        keys: [[UInt8]]? = nil
     ) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(16 + 9 * columns.count + (recording.map { 32 * $0.entries(of: index).count } ?? 0))
         func int32(_ v: Int32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func double(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
         func string(_ s: String) {
@@ -52,13 +55,24 @@ enum SnapshotRows {
         let entries = recording.entries(of: index)
         int32(Int32(entries.count))
         for entry in entries {
-            let key = recording.keys[Int(recording.keyIDs[entry])]
-            out.append(key.question.rawValue)
-            string(key.feature)
-            double(key.parameter)
+            let id = Int(recording.keyIDs[entry])
+            if let keys {
+                out.append(contentsOf: keys[id])
+            } else {
+                out.append(contentsOf: encoded(recording.keys[id]))
+            }
             double(recording.values[entry])
             double(recording.answers[entry])
         }
+        return out
+    }
+
+    /// A question as a row holds it: the question, the feature and the parameter.
+    static func encoded(_ key: PopRecording.Key) -> [UInt8] {
+        var out: [UInt8] = [key.question.rawValue]
+        withUnsafeBytes(of: Int32(key.feature.utf8.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: key.feature.utf8)
+        withUnsafeBytes(of: key.parameter.bitPattern.littleEndian) { out.append(contentsOf: $0) }
         return out
     }
 
@@ -75,6 +89,7 @@ enum SnapshotRows {
         var numbers = [[(index: Int, value: Double)]](repeating: [], count: names.count)
         var words = [[(index: Int, word: String?)]](repeating: [], count: names.count)
         var overrides: [(index: Int, entries: [PopRecording.Entry])] = []
+        let known = (decoded.recording?.keys ?? []).map { (bytes: encoded($0), key: $0) }
         let table = FeatureTable(memberIDs: decoded.ids, columns: [:])
         for row in rows {
             guard let index = table.index(of: row.member) else { throw SnapshotCoding.Corrupt() }
@@ -93,9 +108,17 @@ enum SnapshotRows {
             let entries = try reader.int32()
             guard (entries >= 0) == (decoded.recording != nil) else { throw SnapshotCoding.Corrupt() }
             if entries >= 0 {
-                overrides.append((index, try (0..<Int(entries)).map { _ in
-                    guard let question = PopQuestion(rawValue: try reader.byte()) else { throw SnapshotCoding.Corrupt() }
-                    let key = PopRecording.Key(question: question, feature: try reader.string(), parameter: try reader.double())
+                overrides.append((index, try (0..<Int(entries)).map { position in
+                    // Rows ask the base's questions, mostly in one order: matched as bytes, not decoded.
+                    let key: PopRecording.Key
+                    if position < known.count, reader.skip(known[position].bytes) {
+                        key = known[position].key
+                    } else if let match = known.first(where: { reader.skip($0.bytes) }) {
+                        key = match.key
+                    } else {
+                        guard let question = PopQuestion(rawValue: try reader.byte()) else { throw SnapshotCoding.Corrupt() }
+                        key = PopRecording.Key(question: question, feature: try reader.string(), parameter: try reader.double())
+                    }
                     return (key, try reader.double(), try reader.double())
                 }))
             }
@@ -161,12 +184,18 @@ enum SnapshotRows {
         tagID: Int64, indexes: [Int], table: FeatureTable, mask: [Bool]?, recording: PopRecording?, in db: Database
     ) throws {
         let columns = table.columns.map { (name: "\($0.key)", column: $0.value) }.sorted { $0.name < $1.name }
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO feature_snapshot_rows(tag_id, member_id, data) VALUES (?, ?, ?)")
+        // Each question encoded once, not once per member; bound with the C API.
+        let keys = recording?.keys.map(encoded)
+        let statement = RawStatement(try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO feature_snapshot_rows(tag_id, member_id, data) VALUES (?, ?, ?)"))
         for index in indexes {
-            let data = Data(encode(index: index, columns: columns, mask: mask, recording: recording))
-            try statement.execute(arguments: [tagID, table.memberIDs[index], data])
+            statement.reset()
+            statement.bind(1, tagID)
+            statement.bind(2, table.memberIDs[index])
+            statement.bind(3, blob: encode(index: index, columns: columns, mask: mask, recording: recording, keys: keys))
+            try statement.executeDirectly()
         }
+        statement.reset()
     }
 
     /// Drops every row of tag `tagID` (a new base was written).

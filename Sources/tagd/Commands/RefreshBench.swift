@@ -25,16 +25,20 @@ struct RefreshBench {
         let changed = max(1, members / 100)
         let runner = TagRunner(pool: pool, pluginsDirectory: plugins)
         var times: [Double] = []
+        var cpu: [Double] = []
         for round in 1...max(1, rounds) {
             try BenchCommand.addOrders(pool: pool, members: changed, asOf: asOf)
+            let cpuBefore = LoadReport.cpuSeconds()
             let (seconds, runs) = try BenchCommand.timed { try runner.run(pair, asOf: asOf, trigger: "bench") }
             times.append(seconds)
-            print(String(format: "round %d: rfm_class and rfm_score after new orders for %@ members: %.3f s, %@ evaluations",
-                         round, Console.count(changed), seconds, Console.count(BenchCommand.evaluated(runs))))
+            cpu.append(LoadReport.cpuSeconds() - cpuBefore)
+            print(String(format: "round %d: rfm_class and rfm_score after new orders for %@ members: %.3f s (CPU %.3f s, load %@), %@ evaluations",
+                         round, Console.count(changed), seconds, cpu[cpu.count - 1], LoadReport.format(LoadReport.loadAverage()),
+                         Console.count(BenchCommand.evaluated(runs))))
             BenchCommand.printCostliest(runs)
         }
-        let sorted = times.sorted()
-        print(String(format: "median of %d rounds: %.3f s (Benchmarks/duckdb_rfm.py %@ 2026-01-01 SECONDS prints the ratio to DuckDB)",
-                     sorted.count, sorted[sorted.count / 2], store))
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        print(String(format: "median of %d rounds: %.3f s, CPU %.3f s (Benchmarks/duckdb_rfm.py %@ 2026-01-01 SECONDS prints the ratio to DuckDB)",
+                     times.count, median(times), median(cpu), store))
     }
 }
