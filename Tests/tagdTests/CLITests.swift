@@ -107,6 +107,16 @@ struct CLITests {
         #expect(wrong.status != 0 && wrong.err.contains("--horizon"))
     }
 
+    /// `tagd bench rfm` repeats a step of a store `tagd bench` made: on any
+    /// other store it says so and what to run first.
+    @Test func theRefreshBenchNeedsABenchStore() throws {
+        #expect(try tagd("init").status == 0)
+        let result = try tagd("bench", "rfm", "--store", dir.appendingPathComponent("store.sqlite").path, "--rounds", "1")
+        #expect(result.status != 0)
+        #expect(result.err.contains("has no live rfm_class and rfm_score"), "\(result.err)")
+        #expect(result.err.contains("tagd bench --store"), "\(result.err)")
+    }
+
     @Test func anOperatorsDay() throws {
         #expect(try tagd("init").status == 0)
         try write("orders.csv", "member,ts,amount,category\nc1,2024-01-10,30,pet\nc1,2024-01-20,20,books\nc2,2023-06-01,15,pet\n")
