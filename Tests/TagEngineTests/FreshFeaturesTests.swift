@@ -12,33 +12,48 @@ import Testing
     }
 
     @Test func aSecondIdenticalAskComputesNothing() throws {
-        let fresh = FreshFeatures()
+        let fresh = FreshFeatures(features: ["a": [Self.spec], "b": [Self.spec], "c": []])
         var computed = 0
-        let first = try fresh.table(specs: [Self.spec], members: [1, 2]) { computed += 1; return Self.table([1, 2]) }
-        let second = try fresh.table(specs: [Self.spec], members: [2, 1]) { computed += 1; return Self.table([]) }
+        let first = try fresh.table(rule: "a", specs: [Self.spec], members: [1, 2]) { computed += 1; return Self.table([1, 2]) }
+        let second = try fresh.table(rule: "b", specs: [Self.spec], members: [2, 1]) { computed += 1; return Self.table([]) }
         #expect(computed == 1 && fresh.shared == 1)
         #expect(second.memberIDs == first.memberIDs)
-        // Other members, or other features, are computed on their own.
-        _ = try fresh.table(specs: [Self.spec], members: [1]) { computed += 1; return Self.table([1]) }
-        _ = try fresh.table(specs: [], members: [1, 2]) { computed += 1; return Self.table([1, 2]) }
-        #expect(computed == 3 && fresh.shared == 1)
+        // Other members, or features no other rule reads, are computed on their own.
+        _ = try fresh.table(rule: "b", specs: [Self.spec], members: [1]) { computed += 1; return Self.table([1]) }
+        _ = try fresh.table(rule: "c", specs: [], members: [1, 2]) { computed += 1; return Self.table([1, 2]) }
+        _ = try fresh.table(rule: "c", specs: [], members: [1, 2]) { computed += 1; return Self.table([1, 2]) }
+        #expect(computed == 4 && fresh.shared == 1)
+    }
+
+    @Test func tablesAreLetGoWhenNoUnfinishedRuleReadsThem() throws {
+        let fresh = FreshFeatures(features: ["a": [Self.spec], "b": [Self.spec]])
+        var computed = 0
+        _ = try fresh.table(rule: "a", specs: [Self.spec], members: [1]) { computed += 1; return Self.table([1]) }
+        fresh.finished("a")
+        // `b` still reads the features: kept.
+        _ = try fresh.table(rule: "b", specs: [Self.spec], members: [1]) { computed += 1; return Self.table([1]) }
+        #expect(computed == 1)
+        fresh.finished("b")
+        _ = try fresh.table(rule: "b", specs: [Self.spec], members: [1]) { computed += 1; return Self.table([1]) }
+        #expect(computed == 2)
     }
 
     @Test func aFailedComputationIsNotKept() throws {
         struct Failed: Error {}
-        let fresh = FreshFeatures()
-        #expect(throws: Failed.self) { try fresh.table(specs: [Self.spec], members: [1]) { throw Failed() } }
-        let table = try fresh.table(specs: [Self.spec], members: [1]) { Self.table([1]) }
+        let fresh = FreshFeatures(features: ["a": [Self.spec], "b": [Self.spec]])
+        #expect(throws: Failed.self) { try fresh.table(rule: "a", specs: [Self.spec], members: [1]) { throw Failed() } }
+        let table = try fresh.table(rule: "b", specs: [Self.spec], members: [1]) { Self.table([1]) }
         #expect(table.memberIDs == [1] && fresh.shared == 0)
     }
 
     @Test func rulesAskingAtOnceWaitForOneComputation() async throws {
-        let fresh = FreshFeatures()
+        let names = (0..<8).map { "rule\($0)" }
+        let fresh = FreshFeatures(features: Dictionary(uniqueKeysWithValues: names.map { ($0, [Self.spec]) }))
         let computations = Counter()
         try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 {
+            for name in names {
                 group.addTask {
-                    try fresh.table(specs: [Self.spec], members: [1, 2, 3]) {
+                    try fresh.table(rule: name, specs: [Self.spec], members: [1, 2, 3]) {
                         computations.add()
                         Thread.sleep(forTimeInterval: 0.05)
                         return Self.table([1, 2, 3])

@@ -10,6 +10,8 @@ import Foundation
 /// change-log mark, so two rules with the same changed members ask for the
 /// same rows, and whatever arrives after the mark is seen again by the next
 /// run. A computation that fails is not kept; the next rule computes again.
+/// A table is kept only while a rule that has not finished reads the same
+/// features, so a rule whose features no other rule shares keeps nothing.
 final class FreshFeatures: @unchecked Sendable {
     /// What was asked: the features and the members.
     struct Key: Hashable {
@@ -25,19 +27,31 @@ final class FreshFeatures: @unchecked Sendable {
 
     private let lock = NSLock()
     private var cells: [Key: Cell] = [:]
+    /// The features of each rule not finished yet, by name.
+    private var remaining: [String: Set<FeatureSpec>]
     /// How many asks were answered from another rule's computation.
     private(set) var shared = 0
 
-    /// The features `specs` of `members`, from an earlier identical ask of
-    /// this run or from `compute` (callers with the same key wait for it).
-    func table(specs: Set<FeatureSpec>, members: Set<Int64>, compute: () throws -> FeatureTable) throws -> FeatureTable {
+    /// - Parameter features: every rule's features, by rule name.
+    init(features: [String: Set<FeatureSpec>]) {
+        remaining = features
+    }
+
+    /// The features `specs` of `members` for rule `rule`, from an earlier
+    /// identical ask of this run or from `compute` (callers with the same
+    /// key wait for it).
+    func table(
+        rule: String, specs: Set<FeatureSpec>, members: Set<Int64>, compute: () throws -> FeatureTable
+    ) throws -> FeatureTable {
         let key = Key(specs: specs, members: members)
-        let cell = lock.withLock {
+        let cell: Cell? = lock.withLock {
             if let cell = cells[key] { return cell }
+            guard remaining.contains(where: { $0.key != rule && $0.value == specs }) else { return nil }
             let cell = Cell()
             cells[key] = cell
             return cell
         }
+        guard let cell else { return try compute() }  // no other rule reads these features
         return try cell.lock.withLock {
             if let table = cell.table {
                 lock.withLock { shared += 1 }
@@ -46,6 +60,15 @@ final class FreshFeatures: @unchecked Sendable {
             let table = try compute()
             cell.table = table
             return table
+        }
+    }
+
+    /// Rule `name` finished: the tables no unfinished rule can ask for are let go.
+    func finished(_ name: String) {
+        lock.withLock {
+            remaining[name] = nil
+            let wanted = Set(remaining.values)
+            cells = cells.filter { wanted.contains($0.key.specs) }
         }
     }
 }

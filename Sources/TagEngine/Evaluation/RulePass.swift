@@ -68,7 +68,7 @@ struct RulePass: @unchecked Sendable {
     /// changed members' features with the other rules of the run.
     static func incremental(
         rule: RuleDefinition, tagID: Int64, versionID: Int64, asOf: Int64, marks: (change: Int64, history: Int64),
-        clockSensitive: Bool, partial: Bool = false, fresh: FreshFeatures = FreshFeatures(), in db: Database
+        clockSensitive: Bool, partial: Bool = false, fresh: FreshFeatures? = nil, in db: Database
     ) throws -> RulePass? {
         let specs = specs(of: rule)
         guard let (snapshot, members) = try FeatureSnapshot.header(tagID: tagID, in: db), snapshot.versionID == versionID,
@@ -106,7 +106,7 @@ struct RulePass: @unchecked Sendable {
         if partial, asOf == snapshot.asOf || !clockMatters,
             var pass = try partialPass(
                 specs: specs, snapshot: snapshot, members: members, touched: recompute.union(dependency), asOf: asOf,
-                reasons: reasons, marks: marks, fresh: fresh, in: db)
+                reasons: reasons, marks: marks, rule: rule.name, fresh: fresh, in: db)
         {
             pass.reasons["dependency"] = dependency.subtracting(recompute).count
             return pass
@@ -119,9 +119,8 @@ struct RulePass: @unchecked Sendable {
         var moved = false
         var previousIDs: ContiguousArray<Int64>?
         if !recompute.isEmpty {
-            let fresh = try fresh.table(specs: specs, members: recompute) {
-                try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(recompute))
-            }
+            let compute = { try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(recompute)) }
+            let fresh = try fresh?.table(rule: rule.name, specs: specs, members: recompute, compute: compute) ?? compute()
             if let patched = table.patch(fresh, watching: Set(rule.features.map(\.spec) + rule.models.flatMap(\.model.inputs))) {
                 moved = patched
             } else {
@@ -154,7 +153,8 @@ struct RulePass: @unchecked Sendable {
     /// members (a new base is due), or a member joined or left since the snapshot.
     static func partialPass(
         specs: Set<FeatureSpec>, snapshot: FeatureSnapshot, members: Int, touched: Set<Int64>, asOf: Int64,
-        reasons: [String: Int], marks: (change: Int64, history: Int64), fresh shared: FreshFeatures, in db: Database
+        reasons: [String: Int], marks: (change: Int64, history: Int64), rule: String, fresh shared: FreshFeatures?,
+        in db: Database
     ) throws -> RulePass? {
         var snapshot = snapshot
         snapshot.rows = try SnapshotRows.count(tagID: snapshot.tagID, in: db)
@@ -162,9 +162,8 @@ struct RulePass: @unchecked Sendable {
             let last = try FeatureSnapshot.lastMember(tagID: snapshot.tagID, count: members, in: db),
             touched.allSatisfy({ $0 <= last })
         else { return nil }
-        let fresh = try shared.table(specs: specs, members: touched) {
-            try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(touched))
-        }
+        let compute = { try FeatureComputer(asOf: asOf).compute(specs, in: db, members: Array(touched)) }
+        let fresh = try shared?.table(rule: rule, specs: specs, members: touched, compute: compute) ?? compute()
         guard fresh.count == touched.count else { return nil }  // merged away: the full path removes them
         var pass = RulePass(
             kind: "incremental", table: fresh, changed: Array(0..<fresh.count), previous: snapshot, reasons: reasons, marks: marks,

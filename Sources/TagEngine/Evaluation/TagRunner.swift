@@ -109,7 +109,7 @@ public struct TagRunner: Sendable {
         let expectFull = try Self.expectFull(loaded, full: full, refit: refit, in: pool)
         ProcessMemory.prepare(for: expectFull.isEmpty ? .patching : .fullPass)
         let count = loaded.count
-        let fresh = FreshFeatures()
+        let fresh = FreshFeatures(features: features)
         let shared = SharedTable(features: features, expected: expectFull) { [pool] features in
             let table = try FeatureComputer(asOf: asOfSeconds).computeConcurrently(features, pool: pool)
             progress?(Progress(tag: "*", done: 0, total: count, phase: "evaluate"))  // the full feature pass is done
@@ -136,7 +136,10 @@ public struct TagRunner: Sendable {
             DispatchQueue.concurrentPerform(iterations: level.count) { i in
                 let item = items.value[i]
                 let ticket = tickets[i]
-                defer { shared.finished(item.rule.name) }
+                defer {
+                    shared.finished(item.rule.name)
+                    fresh.finished(item.rule.name)
+                }
                 outcomes.set(i, Result {
                     do {
                         let (report, stats) = try runOne(
