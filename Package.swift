@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TagCatalog", targets: ["TagCatalog"]),
         .library(name: "TextDiff", targets: ["TextDiff"]),
         .library(name: "TagEngine", targets: ["TagEngine"]),
+        .library(name: "ReachHTTP", targets: ["ReachHTTP"]),
         .library(name: "TagDemo", targets: ["TagDemo"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MemberStore", targets: ["MemberStore"]),
@@ -37,10 +38,12 @@ let package = Package(
             name: "TagEngine",
             dependencies: [
                 "LuaHost", "MemberStore", "CustomerBase", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(
+            name: "ReachHTTP",
+            dependencies: ["TagEngine", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "TagDemo", dependencies: ["MemberStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TextDiff"),
         .target(
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "TagServer",
             dependencies: [
-                "TagEngine", "MemberStore", "LuaHost", "TagCatalog", "TextDiff",
+                "TagEngine", "MemberStore", "LuaHost", "TagCatalog", "TextDiff", "ReachHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "tagd",
             dependencies: [
-                "TagServer", "TagEngine", "TagDemo", "MemberStore", "CustomerBase", "TextDiff",
+                "TagServer", "TagEngine", "TagDemo", "MemberStore", "CustomerBase", "TextDiff", "ReachHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Foundation
 import GRDB
 import LuaHost
-import NIOCore
 
 /// Delivers due outbox entries, at least once: webhook messages are POSTed
 /// with an `Idempotency-Key` header (the receiver drops repeats), file
@@ -20,7 +18,8 @@ public struct OutboxDelivery: Sendable {
     public let limits: LuaLimits
     /// Backoff and attempt limit for failed deliveries.
     public let policy: RetryPolicy
-    let client: HTTPClient
+    /// What sends webhook requests.
+    public let transport: any WebhookTransport
 
     /// What one pass did.
     public struct Report: Sendable, Codable {
@@ -35,13 +34,13 @@ public struct OutboxDelivery: Sendable {
         public init() {}
     }
 
-    /// Creates a delivery over `pool` using `client` for webhooks.
+    /// Creates a delivery over `pool` sending webhooks through `transport`.
     public init(
-        pool: DatabasePool, client: HTTPClient, exportsDirectory: URL, pluginsDirectory: URL?, limits: LuaLimits = .default,
-        policy: RetryPolicy = RetryPolicy()
+        pool: DatabasePool, transport: any WebhookTransport, exportsDirectory: URL, pluginsDirectory: URL?,
+        limits: LuaLimits = .default, policy: RetryPolicy = RetryPolicy()
     ) {
         self.pool = pool
-        self.client = client
+        self.transport = transport
         self.exportsDirectory = exportsDirectory
         self.pluginsDirectory = pluginsDirectory
         self.limits = limits
@@ -147,18 +146,14 @@ public struct OutboxDelivery: Sendable {
     private func postWebhook(payload: String, key: String) async throws {
         let message = LuaValue(jsonText: payload)
         guard let url = message["url"].stringValue else { throw DeliveryError(message: "webhook message without url") }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Idempotency-Key", value: key)
-        if case .table(let headers) = message["headers"] {
-            for (name, value) in headers { if let text = value.stringValue { request.headers.add(name: name, value: text) } }
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Idempotency-Key", key)]
+        if case .table(let extra) = message["headers"] {
+            for (name, value) in extra { if let text = value.stringValue { headers.append((name, text)) } }
         }
-        request.body = .bytes(ByteBuffer(string: message["body"].isNil ? "{}" : message["body"].jsonText))
-        let response = try await client.execute(request, timeout: .nanoseconds(Int64(policy.requestTimeout.components.seconds * 1_000_000_000 + policy.requestTimeout.components.attoseconds / 1_000_000_000)))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        guard (200..<300).contains(response.status.code) else {
-            throw DeliveryError(message: "\(url) answered \(response.status.code)")
+        let body = Array((message["body"].isNil ? "{}" : message["body"].jsonText).utf8)
+        let status = try await transport.post(url: url, headers: headers, body: body, timeout: policy.requestTimeout)
+        guard (200..<300).contains(status) else {
+            throw DeliveryError(message: "\(url) answered \(status)")
         }
     }
 

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
+import ReachHTTP
 import ServiceLifecycle
 import TagEngine
 
@@ -16,7 +16,7 @@ public struct OutboxService: Service {
 
     var delivery: OutboxDelivery {
         OutboxDelivery(
-            pool: state.pool, client: HTTPClient.shared, exportsDirectory: state.configuration.exportsDirectory,
+            pool: state.pool, transport: HTTPWebhookTransport(), exportsDirectory: state.configuration.exportsDirectory,
             pluginsDirectory: state.configuration.pluginsDirectory, limits: state.configuration.limits,
             policy: state.configuration.retryPolicy)
     }

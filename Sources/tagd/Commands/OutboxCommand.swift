@@ -1,7 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import GRDB
+import ReachHTTP
 import TagEngine
 
 struct OutboxCommand: AsyncParsableCommand {
@@ -51,7 +51,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let delivery = OutboxDelivery(
-                pool: try options.open().pool, client: HTTPClient.shared, exportsDirectory: URL(fileURLWithPath: exports),
+                pool: try options.open().pool, transport: HTTPWebhookTransport(), exportsDirectory: URL(fileURLWithPath: exports),
                 pluginsDirectory: options.pluginsURL)
             var total = OutboxDelivery.Report()
             while true {
