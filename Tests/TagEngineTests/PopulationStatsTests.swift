@@ -178,6 +178,19 @@ struct PopRecordingCarryTests {
             #expect(bulk?.keyIDs == single?.keyIDs)
             #expect(bulk?.values == single?.values)
             #expect(bulk?.answers == single?.answers)
+            // Patched where it lies: the same questions and answers member by member (key ids may differ).
+            let patched = recorder.recording(patching: before)
+            #expect(patched.map { Self.entries($0) } == single.map { Self.entries($0) }, "round \(round)")
+        }
+    }
+
+    /// Every member's entries with their questions spelled out.
+    static func entries(_ recording: PopRecording) -> [[String]] {
+        (0..<recording.count).map { member in
+            recording.entries(of: member).map { entry in
+                let key = recording.keys[Int(recording.keyIDs[entry])]
+                return "\(key.question) \(key.feature) \(key.parameter) \(recording.values[entry]) \(recording.answers[entry])"
+            }
         }
     }
 }

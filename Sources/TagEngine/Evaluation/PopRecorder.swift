@@ -115,6 +115,29 @@ final class PopRecorder {
 
 extension PopRecorder {
     /// ``recording(count:previous:aligned:previousIndex:)`` over the same
+    /// members as `previous` (no member joined or left), made by patching
+    /// `previous` where it lies (``PopRecording/replace(_:)``): the members
+    /// recorded here get their new entries, the others keep theirs without
+    /// a copy when `previous` is held only here. `nil` when a replay would
+    /// not be exact.
+    func recording(patching previous: consuming PopRecording) -> PopRecording? {
+        guard isComplete, keyIDs.count < Int(Int32.max) else { return nil }
+        var result = previous
+        var overrides: [(index: Int, entries: [PopRecording.Entry])] = []
+        overrides.reserveCapacity(members.count)
+        for (position, member) in members.enumerated() {
+            let end = position + 1 < starts.count ? Int(starts[position + 1]) : keyIDs.count
+            overrides.append((Int(member), (Int(starts[position])..<end).map { (keys[Int(keyIDs[$0])], values[$0], answers[$0]) }))
+        }
+        guard (try? result.replace(overrides)) != nil, result.keys.count <= Self.keyLimit else { return nil }
+        // The same constants keep their order (snapshot rows need them unchanged).
+        if !constants.isSubset(of: Set(result.constants)) { result.constants = Array(constants.union(result.constants)) }
+        return result.keyIDs.count < Int(Int32.max) ? result : nil
+    }
+}
+
+extension PopRecorder {
+    /// ``recording(count:previous:aligned:previousIndex:)`` over the same
     /// members as `previous`: its entries copied in runs between the members
     /// recorded here, keys renumbered by `map`.
     private func copying(_ previous: PopRecording, map: [UInt16], into start: PopRecording) -> PopRecording? {

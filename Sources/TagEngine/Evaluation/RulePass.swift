@@ -30,6 +30,9 @@ struct RulePass: @unchecked Sendable {
     /// The members of the store the pass covers (`table` may hold none of
     /// them when nothing changed: the snapshot's data is never read then).
     var members: Int
+    /// The constants of the snapshot's recording (`nil`: it had none), kept
+    /// when ``takeRecording()`` took the recording out.
+    var previousConstants: [PopRecording.Constant]?
     /// Whether ``table`` holds only the changed members (a rule that reads
     /// neither `pop` nor the clock needs nothing else): the snapshot's data
     /// is never read, and the run writes a row per member (``SnapshotRows``).
@@ -211,6 +214,16 @@ struct RulePass: @unchecked Sendable {
             table.columns[spec] = days
         }
         return changed
+    }
+
+    /// Takes the snapshot's recording out of the pass, so that the run holds
+    /// it alone and can patch it in place; ``previousConstants`` keeps what
+    /// the snapshot rows are checked against.
+    mutating func takeRecording() -> PopRecording? {
+        let recording = previous?.recording
+        previousConstants = recording?.constants
+        previous?.recording = nil
+        return recording
     }
 
     /// Maps an index of ``table`` to the same member's index in the snapshot's table.

@@ -52,9 +52,12 @@ extension TagRunner {
     /// Evaluates one rule in its own Lua state and read transaction;
     /// nothing is written here. It stops when its ticket does (an
     /// operator's cancel, its time limit) or when `isCancelled` says so
-    /// (shutdown).
+    /// (shutdown). `recording`: the snapshot's recorded `pop` answers, taken
+    /// out of `pass` (``RulePass/takeRecording()``) so that they are patched
+    /// where they lie.
     func evaluate(
-        source: String, file: String, modules: [String: String], pass: RulePass, asOf: Int64, ticket: RunTicket?,
+        source: String, file: String, modules: [String: String], pass: RulePass, recording snapshotRecording: consuming PopRecording?,
+        asOf: Int64, ticket: RunTicket?,
         progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> RuleValues {
         let started = Date()
@@ -68,6 +71,8 @@ extension TagRunner {
         // features; rules that read `pop.as_of` depend on the clock itself.
         let usesPop = lua.parameterCount(rule.evaluate) >= 2
         let usesAsOf = LuaSource.mentions("as_of", in: source)
+        // The snapshot's recording (``RulePass/takeRecording()``), held here alone.
+        var previousRecording = snapshotRecording
         let table = pass.table
         return try pool.read { db in
             let liveTags = try LiveTagColumns.load(rule.dependencies, table: table, in: db)
@@ -106,7 +111,7 @@ extension TagRunner {
                 // now answer differently, or everyone if a constant statistic moved.
                 let stats = PopulationStats(table: table, featuresByName: evaluator.featuresByName, included: mask)
                 population = stats
-                if let recording = pass.previous?.recording,
+                if let recording = previousRecording,
                     let moved = try recording.moved(
                         stats: stats, derived: try evaluator.derivedStatistics(stats), count: table.count, changed: changed,
                         previousIndex: previousIndex, aligned: pass.previousIDs == nil)
@@ -139,11 +144,15 @@ extension TagRunner {
                 only = nil
             }
             // Members not evaluated keep what `pop` answered them before.
-            let carried = only == nil ? nil : pass.previous?.recording
-            var recording = only != nil && carried == nil
-                ? nil
-                : recorder?.recording(
-                    count: table.count, previous: carried, aligned: pass.previousIDs == nil, previousIndex: previousIndex)
+            var recording: PopRecording?
+            if only == nil {
+                recording = recorder?.recording(count: table.count, previous: nil, previousIndex: previousIndex)
+            } else if let recorder, let carried = previousRecording {
+                previousRecording = nil  // `carried` is the only holder now
+                recording = pass.previousIDs == nil && carried.count == table.count
+                    ? recorder.recording(patching: carried)
+                    : recorder.recording(count: table.count, previous: carried, previousIndex: previousIndex)
+            }
             // Every member's recorded answers now hold for these statistics.
             if let keys = recording?.keys { recording?.fingerprints = try stats.fingerprints(of: keys, derived: evaluator.lastDerived) }
             return RuleValues(

@@ -223,9 +223,11 @@ public struct TagRunner: Sendable {
             pass = RulePass(kind: "full", table: table, changed: nil, previous: nil, reasons: ["full": table.count], marks: marks)
         }
         pass.fits = fits
+        // The snapshot's recording goes to the evaluation alone, which patches it where it lies.
+        let recording = pass.takeRecording()
         let values = try evaluate(
-            source: item.version.source, file: item.version.file, modules: item.version.moduleSources, pass: pass, asOf: asOf,
-            ticket: ticket, progress: progress, isCancelled: isCancelled)
+            source: item.version.source, file: item.version.file, modules: item.version.moduleSources, pass: pass,
+            recording: consume recording, asOf: asOf, ticket: ticket, progress: progress, isCancelled: isCancelled)
         let writing = Date()
         var report = try pool.write { db in
             try write(values, for: item, runID: ticket.runID, asOf: asOf, started: started, in: db)
@@ -340,8 +342,7 @@ public struct TagRunner: Sendable {
         let pass = values.pass
         if pass.isPartial { return Array(0..<pass.table.count) }  // the pass holds only them, within the bound
         guard let previous = pass.previous, let changed = pass.changed, pass.previousIDs == nil,
-            (values.mask == nil) == (previous.mask == nil), (values.recording == nil) == (previous.recording == nil),
-            values.recording?.constants == previous.recording?.constants
+            (values.mask == nil) == (previous.mask == nil), values.recording?.constants == pass.previousConstants
         else { return nil }
         let indexes = values.evaluated.map { Set($0).union(changed).sorted() } ?? Array(0..<pass.table.count)
         guard SnapshotRows.fit(previous.rows, adding: indexes.count, members: pass.table.count) else { return nil }
