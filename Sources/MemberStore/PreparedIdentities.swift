@@ -28,24 +28,39 @@ struct PreparedIdentities: Sendable {
     /// Prepares `identities` under `policy` (`nil`: matched as given, empty values dropped).
     init(_ identities: [String: String], policy: IdentityPolicy?) {
         values.reserveCapacity(identities.count)
-        for (channel, raw) in identities {
-            let value = policy?.normalize(raw, channel: channel) ?? MemberID.normalize(raw)
-            if policy?.isBlocked(value, channel: channel) ?? value.isEmpty {
-                blocked += 1
-                continue
+        // Unwrapped once: each optional-chained use copied the policy (a retain and release of its every table).
+        if let policy {
+            for (channel, raw) in identities {
+                let value = policy.normalize(raw, channel: channel)
+                if policy.isBlocked(value, channel: channel) {
+                    blocked += 1
+                } else if !append(channel, value, priority: policy.priority(of: channel), limit: policy.limits[channel]) {
+                    return
+                }
             }
-            let checked: String
-            do {
-                checked = try IngestWriter.checkedID(value, field: "identities.\(channel)")
-            } catch {
-                self.error = error
-                return
+        } else {
+            for (channel, raw) in identities {
+                let value = MemberID.normalize(raw)
+                if value.isEmpty {
+                    blocked += 1
+                } else if !append(channel, value, priority: nil, limit: nil) {
+                    return
+                }
             }
-            values.append(
-                Value(
-                    channel: channel, value: checked, priority: policy?.priority(of: channel), limit: policy?.limits[channel],
-                    hash: IngestWriter.identityHash(channel, checked)))
         }
         values.sort { ($0.priority ?? .max, $0.channel) < ($1.priority ?? .max, $1.channel) }
+    }
+
+    /// Appends a value that is not blocked, checked as an id; `false` (and ``error`` set) when it is not valid.
+    private mutating func append(_ channel: String, _ value: String, priority: Int?, limit: Int?) -> Bool {
+        let checked: String
+        do {
+            checked = try IngestWriter.checkedID(value, field: "identities.\(channel)")
+        } catch {
+            self.error = error
+            return false
+        }
+        values.append(Value(channel: channel, value: checked, priority: priority, limit: limit, hash: IngestWriter.identityHash(channel, checked)))
+        return true
     }
 }

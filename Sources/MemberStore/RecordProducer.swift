@@ -13,6 +13,7 @@ final class RecordProducer: @unchecked Sendable {
     let maxRecordBytes: Int
     /// The identity rules records are resolved by (their identities are prepared here).
     let policy: IdentityPolicy?
+    private let hasPolicy: Bool
     private var batch = ImportPipe.Batch()
     private var stopped = false
     private static let batchSize = 2_048
@@ -29,6 +30,7 @@ final class RecordProducer: @unchecked Sendable {
         self.decoder = RecordDecoder(kind: kind)
         self.maxRecordBytes = maxRecordBytes
         self.policy = policy
+        self.hasPolicy = policy != nil
         batch.items.reserveCapacity(Self.batchSize)
     }
 
@@ -76,7 +78,7 @@ final class RecordProducer: @unchecked Sendable {
         guard case .success(let record) = record else { return nil }
         switch record {
         case .member(let member):
-            return IngestWriter.isResolved(member, policy: policy) ? PreparedIdentities(member.identities, policy: policy) : nil
+            return IngestWriter.isResolved(member, hasPolicy: hasPolicy) ? PreparedIdentities(member.identities, policy: policy) : nil
         case .order(let order):
             return order.identities.isEmpty ? nil : PreparedIdentities(order.identities, policy: policy)
         case .event(let event):
