@@ -33,6 +33,7 @@ final class ImportSession {
             try batch.items.withUnsafeBufferPointer { (items) throws(ImportError) in
                 for index in items.indices { try accept(items[index]) }
             }
+            pipe.recycle(batch.items)
             if let fatal = batch.fatal { throw fatal }
             if batch.isLast { break }
         }

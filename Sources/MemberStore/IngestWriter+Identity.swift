@@ -156,7 +156,11 @@ extension IngestWriter {
             try writePending(of: other)
         }
         let merger = IdentityMerger(db: db, now: now)
-        let merges = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"), arguments: [target, other]) ?? 0
+        let count = statements.countMerges
+        count.reset()
+        count.bind(1, target)
+        count.bind(2, other)
+        let merges = Int(try count.fetchPair()?.0 ?? 0)
         if merges + 1 > policy.maxMerges {
             try conflict(target, other, channel: "*", reason: "more than \(policy.maxMerges) merges into one member (max_merges); held as a merge candidate", hold: true)
             return target
@@ -236,11 +240,14 @@ extension IngestWriter {
 
     /// How many values of `channel` member `id` holds.
     private func heldIdentities(of id: Int64, channel: String) throws -> Int {
+        let pending = pendingIdentities?.count(of: id, channel: channel) ?? 0
+        // A member of this import that wrote nothing to the store holds its pending rows alone.
+        if isHeldOnly(id) { return pending }
         let count = statements.countIdentities
         count.reset()
         count.bind(1, id)
         count.bind(2, channel)
-        return Int(try count.fetchPair()?.0 ?? 0) + (pendingIdentities?.count(of: id, channel: channel) ?? 0)
+        return Int(try count.fetchPair()?.0 ?? 0) + pending
     }
 
     /// Reports a conflict (the first ``conflictReportLimit``) and, with `hold`, records the pair as a candidate.

@@ -11,6 +11,7 @@ extension IngestWriter {
         let selectIdentity: RawStatement
         let insertIdentity: RawStatement
         let countIdentities: RawStatement
+        let countMerges: RawStatement
         let insertOrder: RawStatement
         let insertEvent: RawStatement
 
@@ -19,6 +20,7 @@ extension IngestWriter {
             selectIdentity = try RawStatement(db.makeStatement(sql: "SELECT member_id FROM identities WHERE channel = ? AND external_id = ?"))
             insertIdentity = try RawStatement(db.makeStatement(sql: "INSERT INTO identities(channel, external_id, member_id, origin_id) VALUES (?, ?, ?, ?)"))
             countIdentities = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM identities WHERE member_id = ? AND channel = ?"))
+            countMerges = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"))
             // Inserts change nothing when the external id is taken (the caller then looks it up).
             insertBareMember = try RawStatement(db.makeStatement(
                 sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(external_id) DO NOTHING"))
