@@ -74,7 +74,8 @@ extension IngestWriter {
             inserted = try insert(externalID, fields: fields)
         }
         let id = inserted ?? 0
-        remember(externalID, id)
+        // A name given by the input is cached; one generated from an identity is rarely named again (the store answers).
+        if checked { remember(externalID, id) }
         counts.createdMembers += 1
         return id
     }
