@@ -22,7 +22,7 @@ extension IngestWriter {
             matches.append(named.member)
             origin = named.origin
         }
-        let values = try normalized(prepared ?? PreparedIdentities(identities, policy: policy))
+        let values = try normalized(prepared ?? PreparedIdentities(identities, rules: rules))
         // Merge keys link members; any other channel only names its member.
         var named: [Int64] = []
         var owners: [Int64?] = []

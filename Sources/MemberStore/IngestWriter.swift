@@ -17,10 +17,15 @@ public final class IngestWriter {
     /// The identity rules records are resolved by (`nil`: none approved;
     /// identities are then matched as given and members are never merged).
     public var policy: IdentityPolicy? {
-        didSet { hasPolicy = policy != nil }
+        didSet {
+            hasPolicy = policy != nil
+            rules = policy.map(IdentityChannelRules.init)
+        }
     }
     /// Whether ``policy`` is set (read per record: reading the policy itself copies it).
     private(set) var hasPolicy = false
+    /// ``policy`` by channel, for records whose identities are prepared here.
+    private(set) var rules: IdentityChannelRules?
     /// Who merges are recorded as made by.
     public var actor = "ingest"
     /// The first ``conflictReportLimit`` identity conflicts.

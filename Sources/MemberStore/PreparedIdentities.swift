@@ -25,16 +25,16 @@ struct PreparedIdentities: Sendable {
     /// The first value that is no valid id (values after it are not prepared).
     private(set) var error: FieldError?
 
-    /// Prepares `identities` under `policy` (`nil`: matched as given, empty values dropped).
-    init(_ identities: [String: String], policy: IdentityPolicy?) {
+    /// Prepares `identities` under a policy's rules by channel (`nil`: matched as given, empty values dropped).
+    init(_ identities: [String: String], rules: IdentityChannelRules?) {
         values.reserveCapacity(identities.count)
-        // Unwrapped once: each optional-chained use copied the policy (a retain and release of its every table).
-        if let policy {
+        if let rules {
             for (channel, raw) in identities {
-                let value = policy.normalize(raw, channel: channel)
-                if policy.isBlocked(value, channel: channel) {
+                let rule = rules[channel]
+                let value = rule.normalize(raw)
+                if rule.isBlocked(value) {
                     blocked += 1
-                } else if !append(channel, value, priority: policy.priority(of: channel), limit: policy.limits[channel]) {
+                } else if !append(channel, value, priority: rule.priority, limit: rule.limit) {
                     return
                 }
             }
