@@ -207,6 +207,28 @@ struct ImportEquivalenceTests {
             "m5@x.cn phone:+8613733330003 email:m5@x.cn", "tb-m2 taobao:tb-m2 ", "wo-m5 phone:+8613733330003 wechat_openid:wo-m5",
         ])
         #expect(summary.conflicts.contains { $0.description.contains("taobao:tb-m2") && $0.description.contains("limit 1") })
+        // A split undoes a merge made in memory as it undoes one made in the store: the stored member absorbed
+        // the pair first (split last merge first), then the pair itself.
+        for store in [batch, single] {
+            try store.pool.write { db in
+                let merger = IdentityMerger(db: db)
+                for name in ["wechat_openid:wo-m5", "email:m5@x.cn", "phone:+8613733330002", "jd:jd-m3"] {
+                    guard let member = try Int64.fetchOne(db, sql: "SELECT id FROM members WHERE external_id = ?", arguments: [name]) else {
+                        Issue.record("no member \(name)")
+                        return
+                    }
+                    try merger.split(mergeID: merger.mergeToSplit(member: member, id: nil).id, actor: "test")
+                }
+            }
+        }
+        try Self.expectSame(try Self.snapshot(batch), try Self.snapshot(single))
+        let split = try batch.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT i.external_id || ' ' || m.external_id || ' ' || coalesce(i.origin_id, '') FROM identities i JOIN members m ON m.id = i.member_id
+                WHERE i.external_id IN ('m5@x.cn', 'wo-m5', 'jd-m3', '+8613733330002') ORDER BY 1
+                """)
+        }
+        #expect(split == ["+8613733330002 phone:+8613733330002 ", "jd-m3 jd:jd-m3 ", "m5@x.cn email:m5@x.cn ", "wo-m5 wechat_openid:wo-m5 "])
         // More identities were stored than the import added: the member index was kept, and it is whole.
         let (indexed, all, integrity) = try batch.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM identities INDEXED BY identities_member WHERE member_id > 0"),
