@@ -29,9 +29,8 @@ final class ImportSession {
         while true {
             let batch = pipe.pop()
             bytesConsumed = batch.bytesConsumed
-            // Each item is borrowed from the batch (a `for in` copies it: a retain and release of its every field).
-            try batch.items.withUnsafeBufferPointer { (items) throws(ImportError) in
-                for index in items.indices { try accept(items[index]) }
+            for item in batch.items {
+                try accept(item)
             }
             pipe.recycle(batch.items)
             if let fatal = batch.fatal { throw fatal }
