@@ -18,7 +18,8 @@ struct FieldReader<Row: FieldRow> {
     }
 
     /// The value as text; a NUL character is an error, never truncated.
-    mutating func text(_ raw: RawValue, field: String) -> String? {
+    /// `field` names it in an error (built only then: ids are read per identity).
+    mutating func text(_ raw: RawValue, field: @autoclosure () -> String) -> String? {
         let value: String
         switch raw {
         case .text(let text): value = text
@@ -27,10 +28,10 @@ struct FieldReader<Row: FieldRow> {
             value = text
         case .json(.number(let number)): return JSONValue.format(number: number)
         case .json(.bool(let flag)): return flag ? "true" : "false"
-        case .json(let other): fail(field, "expected a string, got \(other.jsonString)"); return nil
+        case .json(let other): fail(field(), "expected a string, got \(other.jsonString)"); return nil
         }
         if let why = UTF8Text.nulProblem(in: value) {
-            fail(field, why)
+            fail(field(), why)
             return nil
         }
         return value
@@ -45,10 +46,10 @@ struct FieldReader<Row: FieldRow> {
     }
 
     /// An id (member or channel identity), checked against ``MemberID``'s rules.
-    mutating func id(_ raw: RawValue, field: String) -> String? {
-        guard let id = text(raw, field: field) else { return nil }
+    mutating func id(_ raw: RawValue, field: @autoclosure () -> String) -> String? {
+        guard let id = text(raw, field: field()) else { return nil }
         if let why = MemberID.problem(with: id) {
-            fail(field, why)
+            fail(field(), why)
             return nil
         }
         return id

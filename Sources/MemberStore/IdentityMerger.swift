@@ -58,6 +58,17 @@ public struct IdentityMerger {
         survivor: Int64, absorbed: Int64, reason: String, actor: String, ruleVersion: String? = nil,
         attributes: IdentityPolicy.AttributePolicy = .survivor
     ) throws -> Int64 {
+        try merge(survivor: survivor, absorbed: absorbed, reason: reason, actor: actor, ruleVersion: ruleVersion, attributes: attributes, rowsInStore: true)
+    }
+
+    /// ``merge(survivor:absorbed:reason:actor:ruleVersion:attributes:)``;
+    /// `rowsInStore` `false`: the two members have no order, event,
+    /// identity or live tag in the store (an import holds their identities
+    /// and moves them itself), so there is nothing there to move.
+    func merge(
+        survivor: Int64, absorbed: Int64, reason: String, actor: String, ruleVersion: String?,
+        attributes: IdentityPolicy.AttributePolicy, rowsInStore: Bool
+    ) throws -> Int64 {
         guard survivor != absorbed else { throw StoreError.database(reason: "cannot merge member \(survivor) into itself") }
         let live = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM members WHERE id IN (?, ?) AND merged_into IS NULL"), arguments: [survivor, absorbed])
         guard live.count == 2 else {
@@ -66,13 +77,15 @@ public struct IdentityMerger {
         let before = try rowJSON(survivor)
         try db.cachedStatement(sql: "INSERT INTO merges(survivor, absorbed, reason, rule_version, actor, at, survivor_before) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [survivor, absorbed, reason, ruleVersion, actor, now, before])
         let mergeID = db.lastInsertedRowID
-        for table in ["orders", "events", "identities"] {
-            try db.cachedStatement(sql: "UPDATE \(table) SET origin_id = coalesce(origin_id, member_id), member_id = ? WHERE member_id = ?").execute(arguments: [survivor, absorbed])
+        if rowsInStore {
+            for table in ["orders", "events", "identities"] {
+                try db.cachedStatement(sql: "UPDATE \(table) SET origin_id = coalesce(origin_id, member_id), member_id = ? WHERE member_id = ?").execute(arguments: [survivor, absorbed])
+            }
         }
         try combineAttributes(survivor: survivor, absorbed: absorbed, policy: attributes)
         try db.cachedStatement(sql: "UPDATE members SET merged_into = ? WHERE id = ?").execute(arguments: [survivor, absorbed])
         // Members without live tags (such as two an import just created) have none to save or move.
-        let tagged = try Bool.fetchOne(
+        let tagged = try rowsInStore && Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM member_tags WHERE member_id IN (?, ?))"), arguments: [survivor, absorbed]) ?? true
         if tagged {
             try keepingSnapshotsCurrent(survivor, absorbed) { try moveTags(mergeID: mergeID, survivor: survivor, absorbed: absorbed) }

@@ -22,6 +22,8 @@ final class ImportPipe: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var queue: [Batch] = []
+    /// Rows the writer has written, handed back so the reader frees them (the writer is the busier thread).
+    private var spent: [[Item]] = []
     private let capacity: Int
     private var cancelled = false
     private var producerDone = false
@@ -31,14 +33,25 @@ final class ImportPipe: @unchecked Sendable {
     }
 
     /// Blocks while the pipe is full; returns `false` once the reader should stop.
+    /// The rows the writer has handed back are released here, on the reader's thread.
     func push(_ batch: Batch) -> Bool {
+        var written: [[Item]] = []
+        defer { written.removeAll() }
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity, !cancelled { condition.wait() }
+        swap(&written, &spent)
         if cancelled { return false }
         queue.append(batch)
         condition.broadcast()
         return true
+    }
+
+    /// Hands the rows of a written batch back to the reader, which frees them.
+    func recycle(_ items: [Item]) {
+        condition.lock()
+        spent.append(items)
+        condition.unlock()
     }
 
     /// Blocks until a batch is available.

@@ -32,6 +32,7 @@ final class ImportSession {
             for item in batch.items {
                 try accept(item)
             }
+            pipe.recycle(batch.items)
             if let fatal = batch.fatal { throw fatal }
             if batch.isLast { break }
         }

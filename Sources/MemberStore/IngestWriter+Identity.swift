@@ -22,7 +22,7 @@ extension IngestWriter {
             matches.append(named.member)
             origin = named.origin
         }
-        let values = try normalized(prepared ?? PreparedIdentities(identities, policy: policy))
+        let values = try normalized(prepared ?? PreparedIdentities(identities, rules: rules))
         // Merge keys link members; any other channel only names its member.
         var named: [Int64] = []
         var owners: [Int64?] = []
@@ -31,7 +31,7 @@ extension IngestWriter {
             let found = try owner(identity)
             owners.append(found)
             guard let owner = found, !matches.contains(owner), !named.contains(owner) else { continue }
-            if policy == nil || identity.priority != nil { matches.append(owner) } else { named.append(owner) }
+            if !hasPolicy || identity.priority != nil { matches.append(owner) } else { named.append(owner) }
         }
         var target: Int64
         var created = false
@@ -66,13 +66,16 @@ extension IngestWriter {
         var externalID = name
         if !checked, MemberID.problem(with: externalID) != nil { externalID = "id:" + Self.fnv(name) }
         var suffix = 2
-        while try !insert(externalID, fields: fields) {
+        var inserted = try insert(externalID, fields: fields)
+        while inserted == nil {
             guard !checked else { throw StoreError.database(reason: "member \(externalID) exists already") }
             externalID = name.prefix(400) + "#\(suffix)"
             suffix += 1
+            inserted = try insert(externalID, fields: fields)
         }
-        let id = db.lastInsertedRowID
-        remember(externalID, id)
+        let id = inserted ?? 0
+        // A name given by the input is cached; one generated from an identity is rarely named again (the store answers).
+        if checked { remember(externalID, id) }
         counts.createdMembers += 1
         return id
     }
@@ -86,6 +89,7 @@ extension IngestWriter {
         // An upsert may move a pending identity: its holder's rows are written first.
         if let holder = pendingIdentities?.owner(channel: channel, value: value, hash: hash) { try writePending(of: holder) }
         try statement.executeIdentity(channel, value, member: member)
+        noteStoredRows(of: member)
         if pendingIdentities != nil {
             pendingIdentities?.noteWritten(channel: channel, value: value, hash: hash)
         } else if identityFilter != nil {
@@ -94,10 +98,11 @@ extension IngestWriter {
         count { $0.identities += 1 }
     }
 
-    /// Inserts a member named `externalID`; `false` when the name is taken.
-    private func insert(_ externalID: String, fields: MemberInput?) throws -> Bool {
+    /// Inserts a member named `externalID`: its row id, or `nil` when the name is taken.
+    private func insert(_ externalID: String, fields: MemberInput?) throws -> Int64? {
+        let insert: RawStatement
         if let fields {
-            let insert = statements.insertResolvedMember
+            insert = statements.insertResolvedMember
             insert.reset()
             insert.bind(1, externalID)
             insert.bindFields(of: fields, from: 2)
@@ -105,14 +110,14 @@ extension IngestWriter {
             insert.bind(9, now)
             try insert.executeDirectly()
         } else {
-            let insert = statements.insertBareMember
+            insert = statements.insertBareMember
             insert.reset()
             insert.bind(1, externalID)
             insert.bind(2, now)
             insert.bind(3, now)
             try insert.executeDirectly()
         }
-        return db.changesCount > 0
+        return insert.changes > 0 ? insert.lastInsertedRowID : nil
     }
 
     /// The prepared identities' values, counting the blocked ones; throws the first invalid one's error.
@@ -144,16 +149,25 @@ extension IngestWriter {
             try conflict(target, other, channel: "*", reason: "no identity rules are approved, so members are never merged")
             return target
         }
-        // The limits below and a merge read both members' identities in the store.
-        try writePending(of: target)
-        try writePending(of: other)
+        // Two members of this import holding nothing in the store merge in memory; else
+        // the limits below and the merge read both members' identities in the store.
+        let inMemory = isHeldOnly(target) && isHeldOnly(other)
+        if !inMemory {
+            try writePending(of: target)
+            try writePending(of: other)
+        }
         let merger = IdentityMerger(db: db, now: now)
-        let merges = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"), arguments: [target, other]) ?? 0
+        let count = statements.countMerges
+        count.reset()
+        count.bind(1, target)
+        count.bind(2, other)
+        let merges = Int(try count.fetchPair()?.0 ?? 0)
         if merges + 1 > policy.maxMerges {
             try conflict(target, other, channel: "*", reason: "more than \(policy.maxMerges) merges into one member (max_merges); held as a merge candidate", hold: true)
             return target
         }
-        if let (channel, limit) = try limitConflict(target, other, policy: policy), policy.onConflict == .candidate {
+        let held = try inMemory ? pendingIdentities?.counts(of: target, other) ?? [:] : heldIdentities(of: target, other)
+        if let (channel, limit) = Self.limitConflict(held, policy: policy), policy.onConflict == .candidate {
             try conflict(
                 target, other, channel: channel,
                 reason: "both members hold a different \(channel) (limit \(limit)); held as a merge candidate", hold: true)
@@ -162,7 +176,8 @@ extension IngestWriter {
         let (survivor, absorbed) = try merger.survivor(of: target, other, rule: policy.survivor)
         let id = try merger.merge(
             survivor: survivor, absorbed: absorbed, reason: "identity rules", actor: actor, ruleVersion: policy.version,
-            attributes: policy.attributes)
+            attributes: policy.attributes, rowsInStore: !inMemory)
+        if inMemory { pendingIdentities?.move(from: absorbed, to: survivor) }
         forgetMembers()
         logChange(survivor)
         logChange(absorbed)
@@ -172,14 +187,20 @@ extension IngestWriter {
         return survivor
     }
 
-    /// The first channel (by priority) whose limit the two members' identities together exceed.
-    func limitConflict(_ a: Int64, _ b: Int64, policy: IdentityPolicy) throws -> (String, Int)? {
+    /// How many values of each channel members `a` and `b` hold together in the store.
+    func heldIdentities(of a: Int64, _ b: Int64) throws -> [String: Int] {
         var held: [String: Int] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, count(DISTINCT external_id) FROM identities WHERE member_id IN (?, ?) GROUP BY channel"),
             arguments: [a, b])
         {
             held[row[0]] = row[1]
         }
+        return held
+    }
+
+    /// The first channel (by priority) whose limit two members' identities together (`held`, by channel) exceed.
+    static func limitConflict(_ held: [String: Int], policy: IdentityPolicy) -> (String, Int)? {
+        var held = held
         held["member"] = 2
         let channels = policy.limits.keys.sorted { (policy.priority(of: $0) ?? .max, $0) < (policy.priority(of: $1) ?? .max, $1) }
         for channel in channels {
@@ -220,11 +241,14 @@ extension IngestWriter {
 
     /// How many values of `channel` member `id` holds.
     private func heldIdentities(of id: Int64, channel: String) throws -> Int {
+        let pending = pendingIdentities?.count(of: id, channel: channel) ?? 0
+        // A member of this import that wrote nothing to the store holds its pending rows alone.
+        if isHeldOnly(id) { return pending }
         let count = statements.countIdentities
         count.reset()
         count.bind(1, id)
         count.bind(2, channel)
-        return Int(try count.fetchPair()?.0 ?? 0) + (pendingIdentities?.count(of: id, channel: channel) ?? 0)
+        return Int(try count.fetchPair()?.0 ?? 0) + pending
     }
 
     /// Reports a conflict (the first ``conflictReportLimit``) and, with `hold`, records the pair as a candidate.

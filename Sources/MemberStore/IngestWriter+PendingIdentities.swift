@@ -15,10 +15,26 @@ extension IngestWriter {
         pendingIdentities = PendingIdentities(firstNew: last + 1, expected: expected)
     }
 
+    /// Notes that member `id` has rows in the store besides its own (an
+    /// order, an event, an identity written), so a merge moves them there.
+    func noteStoredRows(of id: Int64) {
+        guard let pending = pendingIdentities, id >= pending.firstNew else { return }
+        storedRowsOfNew.insert(id)
+    }
+
+    /// Whether every row of member `id` but its own is held in memory: the
+    /// import created it and wrote it no order, event or identity, so
+    /// merging it moves nothing in the store (``PendingIdentities/move(from:to:)``).
+    func isHeldOnly(_ id: Int64) -> Bool {
+        guard let pending = pendingIdentities else { return false }
+        return id >= pending.firstNew && !storedRowsOfNew.contains(id)
+    }
+
     /// Writes member `id`'s pending identity rows to the store now.
     func writePending(of id: Int64) throws {
         guard let rows = pendingIdentities?.take(id), !rows.isEmpty else { return }
-        for row in rows { try statements.insertIdentity.executeIdentity(row.channel, row.value, member: id) }
+        noteStoredRows(of: id)
+        for row in rows { try statements.insertIdentity.executeIdentity(row.channel, row.value, member: id, origin: row.origin) }
     }
 
     /// Writes every pending identity row, sorted by primary key, many to a
@@ -38,7 +54,7 @@ extension IngestWriter {
         // Many rows a statement: one statement per row costs more in starting it than in the insert.
         let perStatement = 100
         let many = try RawStatement(db.makeStatement(
-            sql: "INSERT INTO identities(channel, external_id, member_id) VALUES " + Array(repeating: "(?, ?, ?)", count: perStatement).joined(separator: ", ")))
+            sql: "INSERT INTO identities(channel, external_id, member_id, origin_id) VALUES " + Array(repeating: "(?, ?, ?, ?)", count: perStatement).joined(separator: ", ")))
         let sorted = pending.sortedRows()
         var start = 0
         while start < sorted.count {
@@ -47,16 +63,19 @@ extension IngestWriter {
                 many.reset()
                 for (offset, row) in sorted[start..<end].enumerated() {
                     let row = Int(row)
-                    let first = Int32(3 * offset)
+                    let first = Int32(4 * offset)
+                    let origin = pending.origins[row]
                     many.bind(first + 1, pending.channel(ofRow: row))
                     many.bind(first + 2, pending.values[row])
                     many.bind(first + 3, pending.members[row])
+                    many.bind(first + 4, origin == 0 ? nil : origin)
                 }
                 try many.executeDirectly()
             } else {
                 for row in sorted[start..<end] {
                     let row = Int(row)
-                    try statements.insertIdentity.executeIdentity(pending.channel(ofRow: row), pending.values[row], member: pending.members[row])
+                    try statements.insertIdentity.executeIdentity(
+                        pending.channel(ofRow: row), pending.values[row], member: pending.members[row], origin: pending.origins[row])
                 }
             }
             start = end

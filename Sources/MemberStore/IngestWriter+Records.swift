@@ -12,7 +12,7 @@ extension IngestWriter {
 
     /// ``write(_:)-(MemberInput)`` with its identities already prepared (or `nil`: prepared here).
     func write(_ member: MemberInput, prepared: PreparedIdentities?) throws {
-        if Self.isResolved(member, policy: policy) { return try writeResolved(member, prepared: prepared) }
+        if Self.isResolved(member, hasPolicy: hasPolicy) { return try writeResolved(member, prepared: prepared) }
         let externalID = try Self.checkedID(member.externalID, field: "member")
         let id: Int64
         if let existing = try cachedMember(for: externalID) ?? insertedMember(externalID, member) {
@@ -20,7 +20,7 @@ extension IngestWriter {
             try update(existing, with: member)
             count { $0.updated += 1 }
         } else {
-            id = db.lastInsertedRowID
+            id = statements.insertMember.lastInsertedRowID
             remember(externalID, id)
             count {
                 $0.inserted += 1
@@ -44,7 +44,7 @@ extension IngestWriter {
         insert.bind(9, now)
         insert.bind(10, now)
         try insert.executeDirectly()
-        if db.changesCount > 0 { return nil }
+        if insert.changes > 0 { return nil }
         guard let (existing, _) = try existingMember(for: externalID) else {
             throw StoreError.database(reason: "member \(externalID) is neither stored nor insertable")
         }
@@ -100,7 +100,8 @@ extension IngestWriter {
         insert.bind(12, origin)
         try insert.executeDirectly()
         lastWritten = memberID
-        recordInsert(memberID)
+        noteStoredRows(of: memberID)
+        recordInsert(memberID, changes: insert.changes)
     }
 
     /// Inserts an event (ignored as a duplicate if its key is already stored).
@@ -123,16 +124,17 @@ extension IngestWriter {
         insert.bind(8, origin)
         try insert.executeDirectly()
         lastWritten = memberID
-        recordInsert(memberID)
+        noteStoredRows(of: memberID)
+        recordInsert(memberID, changes: insert.changes)
     }
 
     /// Whether a member record is resolved by its identities (rather than upserted by its id).
-    static func isResolved(_ member: MemberInput, policy: IdentityPolicy?) -> Bool {
-        !member.identities.isEmpty && (policy != nil || member.externalID.isEmpty)
+    static func isResolved(_ member: MemberInput, hasPolicy: Bool) -> Bool {
+        !member.identities.isEmpty && (hasPolicy || member.externalID.isEmpty)
     }
 
-    private func recordInsert(_ memberID: Int64) {
-        if db.changesCount == 0 {
+    private func recordInsert(_ memberID: Int64, changes: Int) {
+        if changes == 0 {
             count { $0.duplicates += 1 }
         } else {
             count { $0.inserted += 1 }

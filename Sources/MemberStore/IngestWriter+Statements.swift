@@ -11,14 +11,16 @@ extension IngestWriter {
         let selectIdentity: RawStatement
         let insertIdentity: RawStatement
         let countIdentities: RawStatement
+        let countMerges: RawStatement
         let insertOrder: RawStatement
         let insertEvent: RawStatement
 
         init(_ db: Database) throws {
             selectMember = try RawStatement(db.makeStatement(sql: "SELECT id, merged_into FROM members WHERE external_id = ?"))
             selectIdentity = try RawStatement(db.makeStatement(sql: "SELECT member_id FROM identities WHERE channel = ? AND external_id = ?"))
-            insertIdentity = try RawStatement(db.makeStatement(sql: "INSERT INTO identities(channel, external_id, member_id) VALUES (?, ?, ?)"))
+            insertIdentity = try RawStatement(db.makeStatement(sql: "INSERT INTO identities(channel, external_id, member_id, origin_id) VALUES (?, ?, ?, ?)"))
             countIdentities = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM identities WHERE member_id = ? AND channel = ?"))
+            countMerges = try RawStatement(db.makeStatement(sql: "SELECT count(*) FROM merges WHERE survivor IN (?, ?) AND undone_at IS NULL"))
             // Inserts change nothing when the external id is taken (the caller then looks it up).
             insertBareMember = try RawStatement(db.makeStatement(
                 sql: "INSERT INTO members(external_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(external_id) DO NOTHING"))
@@ -36,7 +38,7 @@ extension IngestWriter {
                     """))
             upsertIdentity = try RawStatement(db.makeStatement(
                 sql: """
-                    INSERT INTO identities(channel, external_id, member_id) VALUES (?, ?, ?) \
+                    INSERT INTO identities(channel, external_id, member_id, origin_id) VALUES (?, ?, ?, ?) \
                     ON CONFLICT(channel, external_id) DO UPDATE SET member_id = excluded.member_id
                     """))
             insertOrder = try RawStatement(db.makeStatement(
@@ -65,12 +67,13 @@ extension RawStatement {
         bind(first + 5, member.level)
     }
 
-    /// Binds one identity row (channel, value, member) and runs the statement.
-    func executeIdentity(_ channel: String, _ value: String, member: Int64) throws {
+    /// Binds one identity row (channel, value, member, origin: `nil` or 0 for none) and runs the statement.
+    func executeIdentity(_ channel: String, _ value: String, member: Int64, origin: Int64? = nil) throws {
         reset()
         bind(1, channel)
         bind(2, value)
         bind(3, member)
+        bind(4, origin == 0 ? nil : origin)
         try executeDirectly()
     }
 }

@@ -16,7 +16,16 @@ public final class IngestWriter {
     public internal(set) var counts = IngestCounts()
     /// The identity rules records are resolved by (`nil`: none approved;
     /// identities are then matched as given and members are never merged).
-    public var policy: IdentityPolicy?
+    public var policy: IdentityPolicy? {
+        didSet {
+            hasPolicy = policy != nil
+            rules = policy.map(IdentityChannelRules.init)
+        }
+    }
+    /// Whether ``policy`` is set (read per record: reading the policy itself copies it).
+    private(set) var hasPolicy = false
+    /// ``policy`` by channel, for records whose identities are prepared here.
+    private(set) var rules: IdentityChannelRules?
     /// Who merges are recorded as made by.
     public var actor = "ingest"
     /// The first ``conflictReportLimit`` identity conflicts.
@@ -34,6 +43,10 @@ public final class IngestWriter {
     var identityFilter: IdentityFilter?
     /// Identity rows attached but not yet written (see ``deferIdentities(expected:)``), or `nil`: written at once.
     var pendingIdentities: PendingIdentities?
+    /// Members the import created that have rows in the store besides their
+    /// own (orders, events, written identities); the others merge in memory
+    /// (see ``IngestWriter/isHeldOnly(_:)``).
+    var storedRowsOfNew: Set<Int64> = []
     private var memberIDs: [String: Int64] = [:]
     /// The most recent member, since exports are often grouped by member.
     private var lastMember: (externalID: String, id: Int64)?

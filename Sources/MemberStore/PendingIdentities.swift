@@ -12,13 +12,17 @@
 /// stored before), by member and channel
 /// (``count(of:channel:)``), and a member's rows are written at once when
 /// a merge is about to read the member's identities in the store
-/// (``take(_:)``).
+/// (``take(_:)``). Two members whose rows are all here merge here
+/// (``move(from:to:)``): the absorbed member's rows change hands and
+/// remember it as their origin, as the merge's `UPDATE` would in the store.
 struct PendingIdentities {
     /// Each row's value, channel (index in ``channels``), member (0 once
-    /// written by ``take(_:)``) and the member's previous pending row (or -1).
+    /// written by ``take(_:)``), origin (the member it came from by a merge,
+    /// or 0) and the member's previous pending row (or -1).
     private(set) var values: [String] = []
     private var channelOf: [UInt32] = []
     private(set) var members: [Int64] = []
+    private(set) var origins: [Int64] = []
     private var previous: [Int32] = []
     /// Channel names by index.
     private(set) var channels: [String] = []
@@ -29,7 +33,8 @@ struct PendingIdentities {
     private var newestOfNew: [Int32] = []
     /// The newest pending row of every other member (stored before the import).
     private var newestOfOthers: [Int64: Int32] = [:]
-    private let firstNew: Int64
+    /// Members with this row id or a higher one were created by the import.
+    let firstNew: Int64
     /// Rows not written yet.
     private(set) var count = 0
 
@@ -97,6 +102,7 @@ struct PendingIdentities {
         values.append(value)
         channelOf.append(index(of: channel))
         members.append(member)
+        origins.append(0)
         previous.append(-1)
         place(hash >> 32, row: row)
         return row
@@ -113,14 +119,48 @@ struct PendingIdentities {
         return n
     }
 
-    /// Removes `member`'s pending rows (the caller writes them) and returns them as (channel, value).
-    mutating func take(_ member: Int64) -> [(channel: String, value: String)] {
+    /// How many values of each channel are pending for `a` and `b` together.
+    func counts(of a: Int64, _ b: Int64) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for member in a == b ? [a] : [a, b] {
+            var row = newest(of: member)
+            while row >= 0 {
+                counts[channels[Int(channelOf[Int(row)])], default: 0] += 1
+                row = previous[Int(row)]
+            }
+        }
+        return counts
+    }
+
+    /// Hands every pending row of `absorbed` to `survivor`, each keeping
+    /// the member it first came from (its origin, `absorbed` unless it had one).
+    mutating func move(from absorbed: Int64, to survivor: Int64) {
+        var row = newest(of: absorbed)
+        guard row >= 0 else { return }
+        let newestMoved = row
+        setNewest(-1, of: absorbed)
+        while true {
+            let index = Int(row)
+            members[index] = survivor
+            if origins[index] == 0 { origins[index] = absorbed }
+            // The oldest moved row continues with the survivor's own list.
+            guard previous[index] >= 0 else {
+                previous[index] = newest(of: survivor)
+                break
+            }
+            row = previous[index]
+        }
+        setNewest(newestMoved, of: survivor)
+    }
+
+    /// Removes `member`'s pending rows (the caller writes them) and returns them as (channel, value, origin or 0).
+    mutating func take(_ member: Int64) -> [(channel: String, value: String, origin: Int64)] {
         var row = newest(of: member)
         guard row >= 0 else { return [] }
         setNewest(-1, of: member)
-        var taken: [(channel: String, value: String)] = []
+        var taken: [(channel: String, value: String, origin: Int64)] = []
         while row >= 0 {
-            taken.append((channels[Int(channelOf[Int(row)])], values[Int(row)]))
+            taken.append((channels[Int(channelOf[Int(row)])], values[Int(row)], origins[Int(row)]))
             members[Int(row)] = 0
             row = previous[Int(row)]
         }

@@ -25,27 +25,42 @@ struct PreparedIdentities: Sendable {
     /// The first value that is no valid id (values after it are not prepared).
     private(set) var error: FieldError?
 
-    /// Prepares `identities` under `policy` (`nil`: matched as given, empty values dropped).
-    init(_ identities: [String: String], policy: IdentityPolicy?) {
+    /// Prepares `identities` under a policy's rules by channel (`nil`: matched as given, empty values dropped).
+    init(_ identities: [String: String], rules: IdentityChannelRules?) {
         values.reserveCapacity(identities.count)
-        for (channel, raw) in identities {
-            let value = policy?.normalize(raw, channel: channel) ?? MemberID.normalize(raw)
-            if policy?.isBlocked(value, channel: channel) ?? value.isEmpty {
-                blocked += 1
-                continue
+        if let rules {
+            for (channel, raw) in identities {
+                let rule = rules[channel]
+                let value = rule.normalize(raw)
+                if rule.isBlocked(value) {
+                    blocked += 1
+                } else if !append(channel, value, priority: rule.priority, limit: rule.limit) {
+                    return
+                }
             }
-            let checked: String
-            do {
-                checked = try IngestWriter.checkedID(value, field: "identities.\(channel)")
-            } catch {
-                self.error = error
-                return
+        } else {
+            for (channel, raw) in identities {
+                let value = MemberID.normalize(raw)
+                if value.isEmpty {
+                    blocked += 1
+                } else if !append(channel, value, priority: nil, limit: nil) {
+                    return
+                }
             }
-            values.append(
-                Value(
-                    channel: channel, value: checked, priority: policy?.priority(of: channel), limit: policy?.limits[channel],
-                    hash: IngestWriter.identityHash(channel, checked)))
         }
         values.sort { ($0.priority ?? .max, $0.channel) < ($1.priority ?? .max, $1.channel) }
+    }
+
+    /// Appends a value that is not blocked, checked as an id; `false` (and ``error`` set) when it is not valid.
+    private mutating func append(_ channel: String, _ value: String, priority: Int?, limit: Int?) -> Bool {
+        let checked: String
+        do {
+            checked = try IngestWriter.checkedID(value, field: "identities.\(channel)")
+        } catch {
+            self.error = error
+            return false
+        }
+        values.append(Value(channel: channel, value: checked, priority: priority, limit: limit, hash: IngestWriter.identityHash(channel, checked)))
+        return true
     }
 }

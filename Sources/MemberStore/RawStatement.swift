@@ -90,6 +90,17 @@ public struct RawStatement {
         }
     }
 
+    /// Rows the connection's last write changed (`sqlite3_changes`), read
+    /// without GRDB's scheduling checks (the ingest loop asks after every row).
+    public var changes: Int {
+        Int(sqlite3_changes(sqlite3_db_handle(handle)))
+    }
+
+    /// The row id of the connection's last insert (`sqlite3_last_insert_rowid`), without GRDB's scheduling checks.
+    public var lastInsertedRowID: Int64 {
+        sqlite3_last_insert_rowid(sqlite3_db_handle(handle))
+    }
+
     /// Steps a bound query (no GRDB cursor): its first row's integer
     /// columns `0` and `1` (`nil` for NULL), or `nil` when it has no row.
     /// For reads only: writes must go through ``execute()``.

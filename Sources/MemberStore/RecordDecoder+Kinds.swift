@@ -25,8 +25,10 @@ extension RecordDecoder {
 
     /// Channel identities from the `identities` object and `id_<channel>` columns.
     func decodeIdentities<Row>(_ reader: inout FieldReader<Row>) -> [String: String] {
-        var identities: [String: String] = [:]
-        for (channel, value) in reader.object(.identities) ?? [:] {
+        let object = reader.object(.identities) ?? [:]
+        // Sized once: grown from empty it was rebuilt for the second and third identity.
+        var identities = [String: String](minimumCapacity: object.count + 1)
+        for (channel, value) in object {
             if let id = reader.id(.json(value), field: "identities.\(channel)") { identities[channel] = id }
         }
         var extras: [(String, RawValue)] = []

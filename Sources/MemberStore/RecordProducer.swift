@@ -13,6 +13,9 @@ final class RecordProducer: @unchecked Sendable {
     let maxRecordBytes: Int
     /// The identity rules records are resolved by (their identities are prepared here).
     let policy: IdentityPolicy?
+    private let hasPolicy: Bool
+    /// The policy by channel (looked up per identity).
+    private let rules: IdentityChannelRules?
     private var batch = ImportPipe.Batch()
     private var stopped = false
     private static let batchSize = 2_048
@@ -29,6 +32,8 @@ final class RecordProducer: @unchecked Sendable {
         self.decoder = RecordDecoder(kind: kind)
         self.maxRecordBytes = maxRecordBytes
         self.policy = policy
+        self.hasPolicy = policy != nil
+        self.rules = policy.map(IdentityChannelRules.init)
         batch.items.reserveCapacity(Self.batchSize)
     }
 
@@ -76,11 +81,11 @@ final class RecordProducer: @unchecked Sendable {
         guard case .success(let record) = record else { return nil }
         switch record {
         case .member(let member):
-            return IngestWriter.isResolved(member, policy: policy) ? PreparedIdentities(member.identities, policy: policy) : nil
+            return IngestWriter.isResolved(member, hasPolicy: hasPolicy) ? PreparedIdentities(member.identities, rules: rules) : nil
         case .order(let order):
-            return order.identities.isEmpty ? nil : PreparedIdentities(order.identities, policy: policy)
+            return order.identities.isEmpty ? nil : PreparedIdentities(order.identities, rules: rules)
         case .event(let event):
-            return event.identities.isEmpty ? nil : PreparedIdentities(event.identities, policy: policy)
+            return event.identities.isEmpty ? nil : PreparedIdentities(event.identities, rules: rules)
         }
     }
 

@@ -142,7 +142,11 @@ struct ImportEquivalenceTests {
         policy.version = "v-test"
         let lines = try String(contentsOf: folder.appendingPathComponent("accounts.ndjson"), encoding: .utf8).split(separator: "\n")
         // Two accounts in three are stored first (in both stores, one by one); the import brings the third.
-        let stored = lines.indices.filter { $0 % 3 != 0 }.map { lines[$0] } + [#"{"identities":{"phone":"13733330001"},"registered_at":1500000000}"#]
+        let stored = lines.indices.filter { $0 % 3 != 0 }.map { lines[$0] } + [
+            #"{"identities":{"phone":"13733330001"},"registered_at":1500000000}"#,
+            #"{"identities":{"phone":"13733330002"},"registered_at":1500000000,"region":"west"}"#,
+            #"{"identities":{"phone":"13733330003"},"registered_at":1300000000}"#,
+        ]
         let imported = lines.indices.filter { $0 % 3 == 0 }.map { lines[$0] } + [
             // A new member's pending phone counts against the limit: the second phone is refused.
             #"{"identities":{"phone":"137 2222 0001","email":"p1@x.cn"}}"#,
@@ -157,6 +161,22 @@ struct ImportEquivalenceTests {
             // A channel that is not a merge key, pending for another member.
             #"{"identities":{"loyalty":"L9","phone":"13744440001"}}"#,
             #"{"identities":{"loyalty":"L9","phone":"13744440002"}}"#,
+            // Members of this import merged with each other (in memory, a chain of three, the
+            // survivor by registration), a limit between two of them, then a stored member absorbed.
+            #"{"identities":{"email":"m1@x.cn"},"region":"east"}"#,
+            #"{"identities":{"taobao":"tb-m2"},"registered_at":1400000000,"attrs":{"tier":"gold"}}"#,
+            #"{"identities":{"email":"m1@x.cn","taobao":"tb-m2"}}"#,
+            #"{"identities":{"jd":"jd-m3"},"attrs":{"tier":"silver","vip":true}}"#,
+            #"{"identities":{"jd":"jd-m3","email":"M1@x.cn"}}"#,
+            #"{"identities":{"store_card":"sc-m4","taobao":"tb-m4"}}"#,
+            #"{"identities":{"store_card":"sc-m4","email":"m1@x.cn"}}"#,
+            #"{"identities":{"jd":"jd-m3","phone":"13733330002"}}"#,
+            // Two of this import merged in memory, then absorbed by a member stored before.
+            #"{"identities":{"wechat_openid":"wo-m5"},"gender":"f"}"#,
+            #"{"identities":{"email":"m5@x.cn"},"level":3}"#,
+            #"{"identities":{"wechat_openid":"wo-m5","email":"m5@x.cn"}}"#,
+            #"{"identities":{"email":"m5@x.cn","phone":"13733330003"}}"#,
+            #"{"identities":{"wechat_openid":"wo-m5","taobao":"tb-m5"}}"#,
         ]
         let first = folder.appendingPathComponent("first.ndjson")
         let second = folder.appendingPathComponent("second.ndjson")
@@ -175,6 +195,40 @@ struct ImportEquivalenceTests {
         #expect(summary.conflicts.map(\.description) == conflicts.map(\.description))
         #expect(summary.counts.merges > 5)
         #expect(summary.conflicts.contains { $0.description.contains("already holds 1 phone") })
+        // The merges above: in memory and in the store, with every row's origin.
+        let origins = try batch.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.external_id, m.external_id, coalesce(o.external_id, '') FROM identities i JOIN members m ON m.id = i.member_id
+                LEFT JOIN members o ON o.id = i.origin_id WHERE i.external_id IN ('m1@x.cn', 'jd-m3', 'tb-m2', 'm5@x.cn', 'wo-m5', '+8613733330002') ORDER BY 1
+                """).map { "\($0[0] as String) \($0[1] as String) \($0[2] as String)" }
+        }
+        #expect(origins == [
+            "+8613733330002 taobao:tb-m2 phone:+8613733330002", "jd-m3 taobao:tb-m2 jd:jd-m3", "m1@x.cn taobao:tb-m2 email:m1@x.cn",
+            "m5@x.cn phone:+8613733330003 email:m5@x.cn", "tb-m2 taobao:tb-m2 ", "wo-m5 phone:+8613733330003 wechat_openid:wo-m5",
+        ])
+        #expect(summary.conflicts.contains { $0.description.contains("taobao:tb-m2") && $0.description.contains("limit 1") })
+        // A split undoes a merge made in memory as it undoes one made in the store: the stored member absorbed
+        // the pair first (split last merge first), then the pair itself.
+        for store in [batch, single] {
+            try store.pool.write { db in
+                let merger = IdentityMerger(db: db)
+                for name in ["wechat_openid:wo-m5", "email:m5@x.cn", "phone:+8613733330002", "jd:jd-m3"] {
+                    guard let member = try Int64.fetchOne(db, sql: "SELECT id FROM members WHERE external_id = ?", arguments: [name]) else {
+                        Issue.record("no member \(name)")
+                        return
+                    }
+                    try merger.split(mergeID: merger.mergeToSplit(member: member, id: nil).id, actor: "test")
+                }
+            }
+        }
+        try Self.expectSame(try Self.snapshot(batch), try Self.snapshot(single))
+        let split = try batch.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT i.external_id || ' ' || m.external_id || ' ' || coalesce(i.origin_id, '') FROM identities i JOIN members m ON m.id = i.member_id
+                WHERE i.external_id IN ('m5@x.cn', 'wo-m5', 'jd-m3', '+8613733330002') ORDER BY 1
+                """)
+        }
+        #expect(split == ["+8613733330002 phone:+8613733330002 ", "jd-m3 jd:jd-m3 ", "m5@x.cn email:m5@x.cn ", "wo-m5 wechat_openid:wo-m5 "])
         // More identities were stored than the import added: the member index was kept, and it is whole.
         let (indexed, all, integrity) = try batch.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM identities INDEXED BY identities_member WHERE member_id > 0"),
