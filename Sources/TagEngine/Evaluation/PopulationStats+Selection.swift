@@ -109,17 +109,19 @@ extension PopulationStats {
             return (low, high)
         }
         var result: [Double] = []
-        for (target, bracket) in zip(targets, brackets) {
+        for (number, (target, bracket)) in zip(targets, brackets).enumerated() {
             // One tight pass per bracket: a count and a few percent of the values kept.
             let (low, high) = bracket
             var below = 0
             var inside: [Double] = []
             inside.reserveCapacity(count / max(1, sample.count) * (4 * gap + 16))
+            // A NaN is neither below nor inside any bracket: the first pass makes sure there is none.
+            let checksNaN = number == 0
             var sawNaN = false
             for value in values {
                 below &+= value < low ? 1 : 0
                 if value >= low, value <= high { inside.append(value) }
-                sawNaN = sawNaN || value != value
+                if checksNaN, value != value { sawNaN = true }
             }
             let position = target - below
             guard !sawNaN, position >= 0, position < inside.count else { return nil }

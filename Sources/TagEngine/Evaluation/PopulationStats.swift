@@ -49,7 +49,7 @@ final class PopulationStats: @unchecked Sendable {
     }
 
     /// Every member's value of numeric feature `name`.
-    func column(_ name: String) throws -> ContiguousArray<Double> {
+    private func column(_ name: String) throws -> ContiguousArray<Double> {
         guard let spec = featuresByName[name] else {
             throw StatError.unknownFeature(name, known: featuresByName.keys.sorted())
         }

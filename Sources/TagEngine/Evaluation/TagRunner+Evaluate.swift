@@ -56,8 +56,8 @@ extension TagRunner {
     /// out of `pass` (``RulePass/takeRecording()``) so that they are patched
     /// where they lie.
     func evaluate(
-        source: String, file: String, modules: [String: String], pass: RulePass, recording snapshotRecording: consuming PopRecording?,
-        asOf: Int64, ticket: RunTicket?,
+        source: String, file: String, modules: [String: String], pass: RulePass,
+        recording snapshotRecording: consuming PopRecording?, asOf: Int64, ticket: RunTicket?,
         progress: (@Sendable (Progress) -> Void)?, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> RuleValues {
         let started = Date()
